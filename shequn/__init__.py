@@ -1,0 +1,72 @@
+"""Shequn (社群): a platform-agnostic core for community bots.
+
+Plugins and adapters import from here only; the implementation lives in
+``shequn.internal`` and may change between versions.
+"""
+
+from shequn.internal.adapter import Adapter, Capabilities, NotSupported
+from shequn.internal.app import App
+from shequn.internal.arguments import UsageError
+from shequn.internal.clock import Clock, SimulatedClock, SystemClock, parse_delta, parse_duration
+from shequn.internal.config import Settings, load_settings
+from shequn.internal.context import Context, JobContext, StopPropagation
+from shequn.internal.event import (
+    ButtonPressed,
+    Event,
+    JoinRequested,
+    MemberJoined,
+    MemberLeft,
+    MessageEvent,
+    Scene,
+    SceneKind,
+    User,
+)
+from shequn.internal.filters import Filter
+from shequn.internal.ledger import Outcome, Posting
+from shequn.internal.message import Button, Buttons, Image, Mention, Message, Reply, Segment, Text
+from shequn.internal.permission import Level
+from shequn.internal.plugin import Plugin
+from shequn.internal.storage.database import Database
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Adapter",
+    "App",
+    "Button",
+    "ButtonPressed",
+    "Buttons",
+    "Capabilities",
+    "Clock",
+    "Context",
+    "Database",
+    "Event",
+    "Filter",
+    "Image",
+    "JobContext",
+    "JoinRequested",
+    "Level",
+    "MemberJoined",
+    "MemberLeft",
+    "Mention",
+    "Message",
+    "MessageEvent",
+    "NotSupported",
+    "Outcome",
+    "Plugin",
+    "Posting",
+    "Reply",
+    "Scene",
+    "SceneKind",
+    "Segment",
+    "Settings",
+    "SimulatedClock",
+    "StopPropagation",
+    "SystemClock",
+    "Text",
+    "UsageError",
+    "User",
+    "load_settings",
+    "parse_delta",
+    "parse_duration",
+]

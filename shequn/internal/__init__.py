@@ -1,0 +1,1 @@
+"""Implementation of the Shequn core. Import from :mod:`shequn`, not from here."""

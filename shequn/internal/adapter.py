@@ -1,0 +1,80 @@
+"""What every platform adapter provides, and what it declares it can do.
+
+An adapter translates in (platform payload -> :mod:`event` via its builder) and out
+(:class:`Message` -> platform payload via its exporter). Actions a platform lacks raise
+:class:`NotSupported`; the context turns that into a clear, translated answer.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from shequn.internal.event import Scene, User
+from shequn.internal.message import Message
+from shequn.internal.permission import Level
+
+if TYPE_CHECKING:
+    from shequn.internal.app import App
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a platform can show and do. The core falls back where a flag is False."""
+
+    buttons: bool = False
+    mentions: bool = True
+    images: bool = True
+    replies: bool = True
+    delete: bool = False
+    kick: bool = False
+    mute: bool = False
+    ban: bool = False
+
+
+class NotSupported(Exception):
+    """The platform (or this bot's rights there) does not allow ``action``."""
+
+    def __init__(self, platform: str, action: str) -> None:
+        super().__init__(f"{action} is not supported on {platform}")
+        self.platform = platform
+        self.action = action
+
+
+class Adapter(ABC):
+    """Base class of platform adapters. One instance per platform (or per bot account)."""
+
+    platform: str = ""
+    capabilities: Capabilities = Capabilities()
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    @abstractmethod
+    async def run(self) -> None:
+        """Receive events and hand them to ``self.app.dispatch`` until stopped or done."""
+
+    async def stop(self) -> None:  # noqa: B027 - optional hook, most adapters need nothing
+        """Stop receiving; default: nothing to do."""
+
+    @abstractmethod
+    async def send(self, scene: Scene, message: Message) -> str:
+        """Send ``message`` (already degraded to this platform's capabilities); return its id."""
+
+    async def role_of(self, scene: Scene, user: User) -> Level:
+        """The user's platform role in ``scene`` (admin/owner), default member."""
+        return Level.MEMBER
+
+    async def delete(self, scene: Scene, message_id: str) -> None:
+        raise NotSupported(self.platform, "delete")
+
+    async def kick(self, scene: Scene, user: User) -> None:
+        raise NotSupported(self.platform, "kick")
+
+    async def mute(self, scene: Scene, user: User, seconds: int) -> None:
+        """Mute ``user`` for ``seconds``; 0 lifts the mute."""
+        raise NotSupported(self.platform, "mute")
+
+    async def ban(self, scene: Scene, user: User) -> None:
+        raise NotSupported(self.platform, "ban")

@@ -1,0 +1,206 @@
+"""The application object: wires storage, plugins, adapters and the dispatcher together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from shequn.internal.adapter import Adapter
+from shequn.internal.clock import Clock, SystemClock
+from shequn.internal.config import Settings
+from shequn.internal.context import JobContext, scene_from_dict
+from shequn.internal.dispatcher import Dispatcher
+from shequn.internal.event import Event, Scene, User
+from shequn.internal.fallback import PendingChoices, degrade
+from shequn.internal.group_settings import GroupSettings
+from shequn.internal.i18n import Translator
+from shequn.internal.identity import Identity
+from shequn.internal.ledger import Ledger
+from shequn.internal.message import Message
+from shequn.internal.permission import Level
+from shequn.internal.plugin import Plugin
+from shequn.internal.registry import Disposer, Registry
+from shequn.internal.scheduler import DueJob, Scheduler
+from shequn.internal.storage import migrate
+from shequn.internal.storage.database import Database
+
+log = logging.getLogger("shequn")
+
+
+class App:
+    """One running bot: its settings, database, plugins and adapters."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        database: Database | None = None,
+    ) -> None:
+        from shequn.internal.builtin import core_plugin
+
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.db = database or Database(
+            settings.database.url, batch_size=settings.database.batch_size
+        )
+        self.translator = Translator()
+        self.registry = Registry()
+        self.ledger = Ledger(self.db, self.clock)
+        self.identity = Identity(self.db, self.clock)
+        self.group_settings = GroupSettings(self.db, settings.plugin_defaults)
+        self.scheduler = Scheduler(self.db, self.clock, self._run_job)
+        self.dispatcher = Dispatcher(self)
+        self.choices = PendingChoices()
+        self.adapters: dict[str, Adapter] = {}
+        self.superusers = frozenset(settings.superusers)
+        self._plugin_disposers: dict[str, Disposer] = {}
+        self._started = False
+        self._tasks: list[asyncio.Task[None]] = []
+        self._bot_names: dict[str, tuple[str, ...]] = {}
+        self.core = core_plugin
+        self.load_plugin(core_plugin)
+
+    # -- plugins ---------------------------------------------------------------------------
+
+    def load_plugin(self, plugin: Plugin) -> Disposer:
+        """Register a plugin (before :meth:`start`, so its migrations run)."""
+        if self._started and plugin.migrations_dir is not None:
+            raise RuntimeError(f"plugin {plugin.name} has migrations: load it before start")
+        dispose = self.registry.load(plugin)
+        if plugin.locales_dir is not None:
+            self.translator.load_directory(plugin.name, plugin.locales_dir)
+        self._plugin_disposers[plugin.name] = dispose
+
+        def unload() -> None:
+            dispose()
+            self.translator.remove(plugin.name)
+            self._plugin_disposers.pop(plugin.name, None)
+
+        return unload
+
+    def load_plugins(self, plugins: Iterable[Plugin]) -> None:
+        for plugin in plugins:
+            self.load_plugin(plugin)
+
+    @property
+    def plugins(self) -> dict[str, Plugin]:
+        return self.registry.plugins
+
+    def plugin(self, name: str) -> Plugin | None:
+        return self.registry.plugins.get(name)
+
+    # -- adapters --------------------------------------------------------------------------
+
+    def add_adapter(self, adapter: Adapter) -> None:
+        self.adapters[adapter.platform] = adapter
+
+    def adapter(self, platform: str) -> Adapter:
+        try:
+            return self.adapters[platform]
+        except KeyError:
+            raise LookupError(f"no adapter for platform {platform!r}") from None
+
+    def set_bot_names(self, platform: str, names: Iterable[str]) -> None:
+        """Usernames the bot answers to in ``/cmd@name`` on ``platform``."""
+        self._bot_names[platform] = tuple(names)
+
+    def bot_names(self, platform: str) -> tuple[str, ...]:
+        return self._bot_names.get(platform, ())
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Migrate the database, load caches, run plugin start hooks and due jobs."""
+        if self._started:
+            return
+        self.db.start()
+        locations = [p.migrations_dir for p in self.plugins.values() if p.migrations_dir]
+        await self.db.run_sync_admin(lambda conn: migrate.upgrade(conn, locations))
+        await self.identity.load()
+        await self.group_settings.load()
+        self._started = True
+        for plugin in list(self.plugins.values()):
+            for hook in plugin.startup:
+                try:
+                    await hook(self)
+                except Exception:
+                    log.exception("start-up hook of plugin %s failed", plugin.name)
+        await self.scheduler.run_due()
+
+    def start_background(self) -> None:
+        """Start the scheduler loop (not used by the console, which drives its own clock)."""
+        self._tasks.append(
+            asyncio.create_task(self.scheduler.run_forever(), name="shequn-scheduler")
+        )
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        for adapter in self.adapters.values():
+            await adapter.stop()
+        await self.db.close()
+        self._started = False
+
+    # -- events in, messages out -----------------------------------------------------------
+
+    async def dispatch(self, event: Event) -> None:
+        await self.dispatcher.dispatch(event)
+
+    async def send(self, scene: Scene, message: Message) -> str:
+        adapter = self.adapter(scene.platform)
+        locale = self.group_locale(scene.group_key)
+
+        def translate(key: str, **values: object) -> str:
+            return self.translator.translate("core", locale, key, **values)
+
+        degraded, choices = degrade(message, adapter.capabilities, translate)
+        if choices:
+            self.choices.offer(scene.key, choices, self.clock.now().timestamp())
+        return await adapter.send(scene, degraded)
+
+    # -- group-level facts -----------------------------------------------------------------
+
+    def group_locale(self, group_key: str) -> str:
+        value = self.group_settings.config(self.core, group_key)
+        return str(getattr(value, "locale", None) or self.settings.locale)
+
+    def group_timezone(self, group_key: str) -> ZoneInfo:
+        value = self.group_settings.config(self.core, group_key)
+        name = str(getattr(value, "timezone", None) or self.settings.timezone)
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+    async def level_of(self, scene: Scene, user: User) -> Level:
+        if user.key in self.superusers or self.identity.person_of(user.key) in self.superusers:
+            return Level.SUPERUSER
+        if scene.is_private:
+            return Level.MEMBER
+        adapter = self.adapters.get(scene.platform)
+        if adapter is None:
+            return Level.MEMBER
+        try:
+            return await adapter.role_of(scene, user)
+        except Exception:
+            log.warning("could not read the role of %s in %s", user.key, scene.key, exc_info=True)
+            return Level.MEMBER
+
+    # -- jobs ------------------------------------------------------------------------------
+
+    async def _run_job(self, job: DueJob) -> None:
+        spec = self.registry.jobs.get((job.plugin, job.job))
+        if spec is None:
+            raise LookupError(f"no job {job.job!r} in plugin {job.plugin!r} (not loaded?)")
+        scene_data = job.payload.get("_scene")
+        scene = scene_from_dict(scene_data) if isinstance(scene_data, dict) else None
+        payload = {k: v for k, v in job.payload.items() if k != "_scene"}
+        await spec.handler(JobContext(self, spec.plugin, scene), payload)

@@ -1,0 +1,113 @@
+"""Settings: ``config/shequn.toml`` overlaid by ``SHEQUN_*`` environment variables.
+
+Secrets (platform tokens) belong in the environment or in the uncommitted TOML file; the
+example that ships (``config/shequn.example.toml``) holds none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG_PATH = Path("config/shequn.toml")
+
+
+class DatabaseSettings(BaseModel):
+    url: str = "sqlite+aiosqlite:///data/shequn.db"
+    """SQLAlchemy URL. ``sqlite+aiosqlite:///PATH`` (default) or ``postgresql+asyncpg://...``."""
+    batch_size: int = Field(default=256, ge=1)
+    """Most writes committed together in one transaction (group commit)."""
+
+
+class CommandSettings(BaseModel):
+    prefixes: list[str] = Field(default_factory=lambda: ["/", "!", "#"])
+    """Characters that start a command. Keyword aliases such as ``签到`` need none."""
+    suggest_unknown: bool = True
+    """Answer an unknown prefixed command with the closest known one (always in private)."""
+
+    @field_validator("prefixes")
+    @classmethod
+    def _non_empty(cls, value: list[str]) -> list[str]:
+        cleaned = [p for p in value if p]
+        if not cleaned:
+            raise ValueError("at least one command prefix is needed")
+        return cleaned
+
+
+class ConsoleSettings(BaseModel):
+    user: str = "you"
+    """Whom you speak as when the console starts."""
+    group: str = "console"
+    """The simulated group the console starts in."""
+
+
+class WebSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8080
+
+
+class Settings(BaseSettings):
+    """Everything Shequn reads at start. Adapters and plugins add their own sections."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SHEQUN_",
+        env_nested_delimiter="__",
+        extra="allow",
+    )
+
+    locale: str = "en"
+    """Default locale for groups that did not choose one (``zh-CN`` or ``en``)."""
+    timezone: str = "Asia/Shanghai"
+    """Default timezone of a group's local day (sign-in, digests)."""
+    superusers: list[str] = Field(default_factory=list)
+    """Accounts as ``platform:user_id`` that may do everything everywhere."""
+    adapters: list[str] = Field(default_factory=list)
+    """Adapters to start. Empty: every configured platform, else the console."""
+    plugin_dirs: list[str] = Field(default_factory=lambda: ["plugins"])
+    disabled_plugins: list[str] = Field(default_factory=list)
+    """Plugins not loaded at all. Per-group switches are set in chat with ``/plugin``."""
+    plugin_defaults: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Per-plugin config defaults for every group, e.g. ``[plugin_defaults.signin] points = 5``."""
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    commands: CommandSettings = Field(default_factory=CommandSettings)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+
+    _toml_path: ClassVar[Path | None] = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if cls._toml_path is not None and cls._toml_path.is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=cls._toml_path))
+        return tuple(sources)
+
+    def section(self, name: str) -> dict[str, Any] | None:
+        """An extra TOML section (``[telegram]``...) for an adapter, or None when absent."""
+        extra = self.model_extra or {}
+        value = extra.get(name)
+        return value if isinstance(value, dict) else None
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Read ``path`` (default ``config/shequn.toml`` when it exists) and the environment."""
+    Settings._toml_path = path if path is not None else DEFAULT_CONFIG_PATH
+    try:
+        return Settings(**overrides)
+    finally:
+        Settings._toml_path = None

@@ -1,0 +1,197 @@
+"""The dispatcher: de-duplicate, run middleware, route to commands and handlers.
+
+Handlers run in priority order (lower first; commands at 100), each isolated: an exception is
+logged with the plugin's name and the next handler still runs. Nothing a plugin does can
+stop the dispatcher itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from shequn.internal.arguments import UsageError, bind, tokenize
+from shequn.internal.commands import Match, Unknown, find, suggest
+from shequn.internal.context import Context, StopPropagation
+from shequn.internal.dedup import RecentKeys
+from shequn.internal.event import ButtonPressed, Event, MessageEvent
+from shequn.internal.permission import Level
+from shequn.internal.plugin import DEFAULT_PRIORITY, HandlerSpec, Plugin
+from shequn.internal.registry import Disposer
+
+if TYPE_CHECKING:
+    from shequn.internal.app import App
+
+log = logging.getLogger("shequn.dispatch")
+
+Next = Callable[[], Awaitable[None]]
+Middleware = Callable[[Context, Next], Awaitable[None]]
+
+
+class Dispatcher:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.middlewares: list[Middleware] = []
+        self.recent = RecentKeys()
+        self._cooldowns: dict[tuple[str, str], float] = {}
+
+    def use(self, middleware: Middleware) -> Disposer:
+        """Add a middleware ``async (ctx, call_next)``; the disposer removes it."""
+        self.middlewares.append(middleware)
+        return lambda: self.middlewares.remove(middleware)
+
+    async def dispatch(self, event: Event) -> None:
+        """Handle one event. Never raises; a redelivered event is dropped."""
+        now = self.app.clock.now().timestamp()
+        if not self.recent.first_time(event.dedup_key, now):
+            log.debug("dropped redelivered event %s", event.dedup_key)
+            return
+        ctx = Context(self.app, event)
+        try:
+            if self.app.identity.name_is_new(event.user):
+                await self.app.identity.remember_name(event.user)
+            await self._through(ctx, 0)
+        except StopPropagation:
+            pass
+        except Exception:
+            log.exception("dispatch of %s failed", event.dedup_key)
+
+    async def _through(self, ctx: Context, index: int) -> None:
+        if index < len(self.middlewares):
+            await self.middlewares[index](ctx, lambda: self._through(ctx, index + 1))
+        else:
+            await self._route(ctx)
+
+    async def _route(self, ctx: Context) -> None:
+        event = ctx.event
+        match: Match | Unknown | None = None
+        if isinstance(event, MessageEvent):
+            pressed = self._numbered_choice(event)
+            if pressed is not None:
+                event = pressed
+                ctx = Context(self.app, event)
+            else:
+                match = find(
+                    self.app.registry,
+                    event.message,
+                    self.app.settings.commands.prefixes,
+                    self.app.bot_names(event.platform),
+                )
+        pending_command = isinstance(match, Match)
+        group_key = event.scene.group_key
+        for spec in self.app.registry.handlers_for(type(event)):
+            if pending_command and spec.priority >= DEFAULT_PRIORITY:
+                pending_command = False
+                await self._command(ctx, match)  # type: ignore[arg-type]
+            if self._active(spec.plugin, group_key, spec, event):
+                await self._handler(ctx, spec)
+        if pending_command:
+            await self._command(ctx, match)  # type: ignore[arg-type]
+        elif isinstance(match, Unknown):
+            await self._unknown(ctx, match)
+
+    def _numbered_choice(self, event: MessageEvent) -> ButtonPressed | None:
+        now = self.app.clock.now().timestamp()
+        button = self.app.choices.resolve(event.scene.key, event.text, now)
+        if button is None:
+            return None
+        return ButtonPressed(
+            id=event.id,
+            platform=event.platform,
+            scene=event.scene,
+            user=event.user,
+            time=event.time,
+            self_id=event.self_id,
+            data=button.data,
+            message_id=event.message_id,
+        )
+
+    def _active(
+        self, plugin: Plugin, group_key: str, spec: HandlerSpec | Any, event: Event
+    ) -> bool:
+        if not self.app.group_settings.is_enabled(plugin, group_key):
+            return False
+        if plugin.filter is not None and not plugin.filter(event):
+            return False
+        return spec.filter is None or spec.filter(event)
+
+    async def _handler(self, ctx: Context, spec: HandlerSpec) -> None:
+        try:
+            await spec.handler(ctx.for_plugin(spec.plugin))
+        except StopPropagation:
+            raise
+        except Exception:
+            log.exception("plugin %s failed handling %s", spec.plugin.name, ctx.event.dedup_key)
+
+    async def _command(self, ctx: Context, match: Match) -> None:
+        spec = match.command
+        plugin = spec.plugin
+        event = ctx.event
+        if not self._active(plugin, event.scene.group_key, spec, event):
+            return
+        pctx = ctx.for_plugin(plugin)
+        if spec.group_only and event.scene.is_private:
+            await pctx.reply(pctx.t("command.group_only"))
+            return
+        if spec.permission > Level.MEMBER and await pctx.level() < spec.permission:
+            role = pctx.t(f"level.{spec.permission.name.lower()}")
+            await pctx.reply(pctx.t("command.forbidden", command=spec.name, level=role))
+            return
+        try:
+            kwargs = bind(spec.params, tokenize(match.args, event.platform), event.platform)
+        except UsageError as error:
+            prefix = self.app.settings.commands.prefixes[0]
+            reason = pctx.t(error.key, **error.values)
+            await pctx.reply(pctx.t("command.usage", reason=reason, usage=prefix + spec.usage()))
+            return
+        wait = self._cooldown_left(spec, pctx)
+        if wait > 0:
+            await pctx.reply(pctx.t("command.cooldown", seconds=max(1, round(wait))))
+            return
+        try:
+            await spec.handler(pctx, **kwargs)
+        except StopPropagation:
+            raise
+        except Exception:
+            log.exception("plugin %s failed running command %s", plugin.name, spec.name)
+            await self._safe_reply(pctx, pctx.t("command.failed", command=spec.name))
+
+    def _cooldown_left(self, spec: Any, ctx: Context) -> float:
+        if not spec.user_cooldown and not spec.group_cooldown:
+            return 0.0
+        now = self.app.clock.now().timestamp()
+        keys = []
+        if spec.user_cooldown:
+            keys.append(((spec.name, "u:" + ctx.person), spec.user_cooldown))
+        if spec.group_cooldown:
+            keys.append(((spec.name, "g:" + ctx.group_key), spec.group_cooldown))
+        left = max((self._cooldowns.get(k, 0.0) - now for k, _ in keys), default=0.0)
+        if left > 0:
+            return left
+        for key, seconds in keys:
+            self._cooldowns[key] = now + seconds
+        return 0.0
+
+    async def _unknown(self, ctx: Context, unknown: Unknown) -> None:
+        settings = self.app.settings.commands
+        close = suggest(self.app.registry, unknown.word) if settings.suggest_unknown else None
+        if close is not None:
+            text = ctx.t(
+                "command.unknown_suggest",
+                word=unknown.word,
+                prefix=unknown.prefix,
+                suggestion=close,
+            )
+        elif ctx.event.scene.is_private:
+            text = ctx.t("command.unknown", word=unknown.word[:32], prefix=unknown.prefix)
+        else:
+            return
+        await self._safe_reply(ctx, text)
+
+    @staticmethod
+    async def _safe_reply(ctx: Context, text: str) -> None:
+        try:
+            await ctx.reply(text)
+        except Exception:
+            log.exception("could not send a reply in %s", ctx.event.scene.key)

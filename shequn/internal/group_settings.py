@@ -1,0 +1,145 @@
+"""Per-group plugin switches and config overrides, persisted and cached in memory.
+
+Config resolves in layers, lowest first: the plugin model's defaults, ``[plugin_defaults.X]``
+from the config file, then the group's overrides set with ``/config``. The merged result is
+validated by the plugin's model, so a handler always receives a valid, typed config.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Connection, delete, select
+
+from shequn.internal.models import GroupSetting, PluginSwitch
+from shequn.internal.plugin import Plugin
+from shequn.internal.storage.database import Database
+from shequn.internal.storage.dialect import upsert
+
+_switch = PluginSwitch.__table__  # type: ignore[attr-defined]
+_setting = GroupSetting.__table__  # type: ignore[attr-defined]
+
+
+class ConfigError(ValueError):
+    """An override that the plugin's config model rejects; ``key``/``values`` translate it."""
+
+    def __init__(self, key: str, /, **values: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+class GroupSettings:
+    def __init__(self, db: Database, defaults: Mapping[str, Mapping[str, Any]]) -> None:
+        self._db = db
+        self._file_defaults = {k: dict(v) for k, v in defaults.items()}
+        self._switches: dict[tuple[str, str], bool] = {}
+        self._overrides: dict[tuple[str, str], dict[str, Any]] = {}
+        self._resolved: dict[tuple[str, str], BaseModel] = {}
+
+    async def load(self) -> None:
+        def read(conn: Connection) -> tuple[list[Any], list[Any]]:
+            return (
+                list(conn.execute(select(_switch))),
+                list(conn.execute(select(_setting))),
+            )
+
+        switches, settings = await self._db.read(read)
+        self._switches = {(r.group_key, r.plugin): bool(r.enabled) for r in switches}
+        self._overrides = {(r.group_key, r.plugin): json.loads(r.data) for r in settings}
+        self._resolved.clear()
+
+    # -- switches --------------------------------------------------------------------------
+
+    def is_enabled(self, plugin: Plugin, group_key: str) -> bool:
+        if not plugin.switchable:
+            return True
+        return self._switches.get((group_key, plugin.name), plugin.enabled_by_default)
+
+    async def set_enabled(self, plugin: Plugin, group_key: str, enabled: bool) -> None:
+        def write(conn: Connection) -> None:
+            upsert(
+                conn, _switch, {"group_key": group_key, "plugin": plugin.name}, {"enabled": enabled}
+            )
+
+        await self._db.write(write)
+        self._switches[(group_key, plugin.name)] = enabled
+
+    # -- config ----------------------------------------------------------------------------
+
+    def config(self, plugin: Plugin, group_key: str) -> BaseModel:
+        """The validated config of ``plugin`` in ``group_key`` (cached until changed)."""
+        key = (group_key, plugin.name)
+        resolved = self._resolved.get(key)
+        if resolved is None:
+            data = {**self._file_defaults.get(plugin.name, {}), **self._overrides.get(key, {})}
+            try:
+                resolved = plugin.config.model_validate(data)
+            except ValidationError:
+                # A stored override became invalid (model changed): fall back to defaults.
+                resolved = plugin.config.model_validate(self._file_defaults.get(plugin.name, {}))
+            self._resolved[key] = resolved
+        return resolved
+
+    def overrides(self, plugin: Plugin, group_key: str) -> dict[str, Any]:
+        return dict(self._overrides.get((group_key, plugin.name), {}))
+
+    async def set_value(self, plugin: Plugin, group_key: str, field: str, raw: str) -> Any:
+        """Validate ``field = raw`` with the plugin's model and store it for the group."""
+        fields = plugin.config.model_fields
+        if field not in fields:
+            raise ConfigError("config.unknown_key", key=field, keys=", ".join(fields) or "-")
+        current = self.overrides(plugin, group_key)
+        base = {**self._file_defaults.get(plugin.name, {}), **current}
+        model: BaseModel | None = None
+        error = ""
+        parsed = _parse(raw)
+        for value in [parsed] if parsed == raw else [parsed, raw]:  # JSON first, then text
+            try:
+                model = plugin.config.model_validate({**base, field: value})
+                break
+            except ValidationError as exc:
+                error = error or str(exc.errors()[0].get("msg", "invalid"))
+        if model is None:
+            raise ConfigError("config.invalid", key=field, value=raw, error=error)
+        value = getattr(model, field)
+        current[field] = model.model_dump(mode="json")[field]
+        await self._store(plugin, group_key, current)
+        return value
+
+    async def reset(self, plugin: Plugin, group_key: str, field: str | None = None) -> None:
+        current = self.overrides(plugin, group_key)
+        if field is None:
+            current = {}
+        else:
+            current.pop(field, None)
+        await self._store(plugin, group_key, current)
+
+    async def _store(self, plugin: Plugin, group_key: str, data: dict[str, Any]) -> None:
+        keys = {"group_key": group_key, "plugin": plugin.name}
+
+        def write(conn: Connection) -> None:
+            if data:
+                upsert(conn, _setting, keys, {"data": json.dumps(data, ensure_ascii=False)})
+            else:
+                conn.execute(
+                    delete(_setting).where(
+                        _setting.c.group_key == group_key, _setting.c.plugin == plugin.name
+                    )
+                )
+
+        await self._db.write(write)
+        self._overrides[(group_key, plugin.name)] = data
+        self._resolved.pop((group_key, plugin.name), None)
+
+
+def _parse(raw: str) -> Any:
+    """Read JSON (numbers, lists, true/false) where it parses; the raw string otherwise."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    return value if isinstance(value, int | float | bool | list | dict) else raw

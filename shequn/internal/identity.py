@@ -1,0 +1,228 @@
+"""People and communities.
+
+An account (``platform:user_id``) is its own person until it is linked to another with a
+one-time code; a group (``platform:group_id``) is its own community until a superuser joins it
+to a named community. Points and streaks are keyed by (person, community), so they follow a
+member across platforms and groups. Only links and memberships are stored; both tables are
+small and held in memory, which keeps the per-event path free of database reads.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, select, update
+
+from shequn.internal.clock import Clock
+from shequn.internal.event import User
+from shequn.internal.ledger import Outcome, balances_where, move
+from shequn.internal.models import Account, Community, CommunityGroup, LinkCode, Profile
+from shequn.internal.storage.database import Database
+from shequn.internal.storage.dialect import insert_ignore, upsert
+
+_account = Account.__table__  # type: ignore[attr-defined]
+_code = LinkCode.__table__  # type: ignore[attr-defined]
+_community = Community.__table__  # type: ignore[attr-defined]
+_member = CommunityGroup.__table__  # type: ignore[attr-defined]
+_profile = Profile.__table__  # type: ignore[attr-defined]
+
+NAME_CACHE = 50_000
+"""Display names remembered in memory; older ones are re-read from the database."""
+
+LINK_CODE_TTL = 600.0
+_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+
+
+class IdentityError(ValueError):
+    """A refused identity operation; ``key``/``values`` translate it."""
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityInfo:
+    key: str
+    name: str
+    groups: tuple[str, ...]
+
+
+class Identity:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+        self._person: dict[str, str] = {}
+        self._community_of: dict[str, str] = {}
+        self._names: dict[str, str] = {}
+        self._seen_names: OrderedDict[str, str] = OrderedDict()
+
+    async def load(self) -> None:
+        def read(conn: Connection) -> tuple[list[object], list[object], list[object]]:
+            return (
+                list(conn.execute(select(_account))),
+                list(conn.execute(select(_member))),
+                list(conn.execute(select(_community))),
+            )
+
+        accounts, members, communities = await self._db.read(read)
+        self._person = {r.key: r.person for r in accounts}  # type: ignore[attr-defined]
+        self._community_of = {r.group_key: r.community for r in members}  # type: ignore[attr-defined]
+        self._names = {r.key: r.name for r in communities}  # type: ignore[attr-defined]
+
+    # -- lookups (no I/O) ------------------------------------------------------------------
+
+    def person_of(self, account_key: str) -> str:
+        return self._person.get(account_key, account_key)
+
+    def accounts_of(self, person: str) -> list[str]:
+        linked = [k for k, p in self._person.items() if p == person]
+        return sorted({person, *linked})
+
+    def community_of(self, group_key: str) -> str:
+        return self._community_of.get(group_key, group_key)
+
+    def community_name(self, key: str) -> str:
+        return self._names.get(key, key)
+
+    def communities(self) -> list[CommunityInfo]:
+        return [
+            CommunityInfo(
+                key, name, tuple(sorted(g for g, c in self._community_of.items() if c == key))
+            )
+            for key, name in sorted(self._names.items(), key=lambda kv: kv[1])
+        ]
+
+    # -- display names ---------------------------------------------------------------------
+
+    def name_is_new(self, user: User) -> bool:
+        """True when ``user``'s display name is not known as it is (store it then)."""
+        known = self._seen_names.get(user.key)
+        if known is not None:
+            self._seen_names.move_to_end(user.key)
+        return bool(user.name) and known != user.name
+
+    async def remember_name(self, user: User) -> None:
+        now = self._clock.now().timestamp()
+        await self._db.write(
+            lambda conn: upsert(
+                conn, _profile, {"key": user.key}, {"name": user.name[:200], "updated_at": now}
+            )
+        )
+        self._seen_names[user.key] = user.name
+        while len(self._seen_names) > NAME_CACHE:
+            self._seen_names.popitem(last=False)
+
+    async def display_names(self, keys: list[str]) -> dict[str, str]:
+        """Names of accounts or persons (a person shows as its own account's name)."""
+
+        def read(conn: Connection) -> dict[str, str]:
+            rows = conn.execute(
+                select(_profile.c.key, _profile.c.name).where(_profile.c.key.in_(keys))
+            )
+            return {r.key: r.name for r in rows}
+
+        found = await self._db.read(read) if keys else {}
+        return {k: found.get(k) or k.partition(":")[2] or k for k in keys}
+
+    # -- account links ---------------------------------------------------------------------
+
+    async def issue_link_code(self, account_key: str) -> str:
+        person = self.person_of(account_key)
+        code = "".join(secrets.choice(_ALPHABET) for _ in range(6))
+        expires = self._clock.now().timestamp() + LINK_CODE_TTL
+
+        def write(conn: Connection) -> None:
+            conn.execute(delete(_code).where(_code.c.person == person))
+            conn.execute(_code.insert().values(code=code, person=person, expires_at=expires))
+
+        await self._db.write(write)
+        return code
+
+    async def redeem_link_code(self, account_key: str, code: str) -> str:
+        """Link ``account_key`` to the person who issued ``code``; move its points over."""
+        now = self._clock.now().timestamp()
+        code = code.strip().upper()
+        old_person = self.person_of(account_key)
+
+        def write(conn: Connection) -> str:
+            row = conn.execute(select(_code).where(_code.c.code == code)).first()
+            if row is None or row.expires_at < now:
+                raise IdentityError("link.bad_code")
+            conn.execute(delete(_code).where(_code.c.code == code))
+            person = str(row.person)
+            if person == old_person:
+                raise IdentityError("link.same_person")
+            # Every account of the old person moves, and so do its balances.
+            moved = [account_key, *(k for k, p in self._person.items() if p == old_person)]
+            for key in dict.fromkeys(moved):
+                upsert(conn, _account, {"key": key}, {"person": person, "linked_at": now})
+            conn.execute(
+                update(_account).where(_account.c.person == old_person).values(person=person)
+            )
+            for _, community, amount in balances_where(conn, person=old_person):
+                key = f"link:{old_person}:{person}:{community}:{now}"
+                outcome = move(
+                    conn, (old_person, community), (person, community), amount, "link", key, now
+                )
+                if outcome is not Outcome.APPLIED:
+                    raise IdentityError("link.failed")
+            return person
+
+        person = await self._db.write(write)
+        for key, owner in list(self._person.items()):
+            if owner == old_person:
+                self._person[key] = person
+        self._person[account_key] = person
+        if old_person != account_key:
+            self._person[old_person] = person
+        return person
+
+    # -- communities -----------------------------------------------------------------------
+
+    async def create_community(self, name: str) -> str:
+        key = "community:" + name
+        now = self._clock.now().timestamp()
+
+        def write(conn: Connection) -> bool:
+            return insert_ignore(
+                conn, _community, {"key": key, "name": name, "created_at": now}, ("key",)
+            )
+
+        if not await self._db.write(write):
+            raise IdentityError("community.exists", name=name)
+        self._names[key] = name
+        return key
+
+    def find_community(self, name: str) -> str:
+        for key, known in self._names.items():
+            if known == name:
+                return key
+        raise IdentityError("community.unknown", name=name)
+
+    async def add_group(self, community: str, group_key: str) -> None:
+        """Join ``group_key`` to ``community``; its members' points move along."""
+        previous = self.community_of(group_key)
+        if previous == community:
+            return
+        now = self._clock.now().timestamp()
+
+        def write(conn: Connection) -> None:
+            upsert(conn, _member, {"group_key": group_key}, {"community": community})
+            if previous != group_key:
+                return  # came from another named community: its points stay there
+            for person, _, amount in balances_where(conn, community=group_key):
+                key = f"merge:{group_key}:{community}:{person}:{now}"
+                move(conn, (person, group_key), (person, community), amount, "community", key, now)
+
+        await self._db.write(write)
+        self._community_of[group_key] = community
+
+    async def remove_group(self, group_key: str) -> None:
+        await self._db.write(
+            lambda conn: conn.execute(delete(_member).where(_member.c.group_key == group_key))
+        )
+        self._community_of.pop(group_key, None)

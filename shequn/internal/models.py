@@ -1,0 +1,123 @@
+"""The core's tables. Plugins declare their own next to their code.
+
+Times are stored as UTC epoch seconds (float) and local days as ``YYYY-MM-DD`` text: both
+compare and sort the same way on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Account(SQLModel, table=True):
+    """A platform account linked to a person other than itself (unlinked: person == key)."""
+
+    __tablename__ = "core_account"
+    key: str = Field(primary_key=True, max_length=200)
+    person: str = Field(index=True, max_length=200)
+    linked_at: float
+
+
+class Profile(SQLModel, table=True):
+    """The last display name seen for an account, for leaderboards and lists."""
+
+    __tablename__ = "core_profile"
+    key: str = Field(primary_key=True, max_length=200)
+    name: str = Field(max_length=200)
+    updated_at: float
+
+
+class LinkCode(SQLModel, table=True):
+    """One-time code that links the account that redeems it to ``person``."""
+
+    __tablename__ = "core_link_code"
+    code: str = Field(primary_key=True, max_length=32)
+    person: str = Field(max_length=200)
+    expires_at: float
+
+
+class Community(SQLModel, table=True):
+    """A named set of groups whose members share points, streaks and blacklists."""
+
+    __tablename__ = "core_community"
+    key: str = Field(primary_key=True, max_length=200)
+    name: str = Field(unique=True, max_length=100)
+    created_at: float
+
+
+class CommunityGroup(SQLModel, table=True):
+    """Membership of a group in a community (a group not listed is its own community)."""
+
+    __tablename__ = "core_community_group"
+    group_key: str = Field(primary_key=True, max_length=200)
+    community: str = Field(index=True, max_length=200)
+
+
+class PluginSwitch(SQLModel, table=True):
+    """A plugin switched on or off in one group by its admins."""
+
+    __tablename__ = "core_plugin_switch"
+    group_key: str = Field(primary_key=True, max_length=200)
+    plugin: str = Field(primary_key=True, max_length=100)
+    enabled: bool
+
+
+class GroupSetting(SQLModel, table=True):
+    """A group's overrides of a plugin's config, as validated JSON."""
+
+    __tablename__ = "core_group_setting"
+    group_key: str = Field(primary_key=True, max_length=200)
+    plugin: str = Field(primary_key=True, max_length=100)
+    data: str
+
+
+class LedgerEntry(SQLModel, table=True):
+    """Append-only points ledger. ``idem_key`` makes every grant happen at most once."""
+
+    __tablename__ = "core_ledger"
+    __table_args__ = (Index("ix_core_ledger_person", "person", "community"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person: str = Field(max_length=200)
+    community: str = Field(max_length=200)
+    group_key: str = Field(max_length=200)
+    amount: int
+    reason: str = Field(max_length=200)
+    plugin: str = Field(max_length=100)
+    idem_key: str = Field(unique=True, max_length=300)
+    created_at: float
+
+
+class Balance(SQLModel, table=True):
+    """Running balance per person and community, kept in the same transaction as the ledger."""
+
+    __tablename__ = "core_balance"
+    __table_args__ = (
+        CheckConstraint("balance >= 0", name="ck_core_balance_non_negative"),
+        Index("ix_core_balance_rank", "community", "balance"),
+    )
+    person: str = Field(primary_key=True, max_length=200)
+    community: str = Field(primary_key=True, max_length=200)
+    balance: int = 0
+
+
+class ScheduledJob(SQLModel, table=True):
+    """A persisted job: runs once when due, even if the bot was down at that moment."""
+
+    __tablename__ = "core_job"
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_core_job_key"),
+        Index("ix_core_job_due", "status", "due_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300)
+    plugin: str = Field(max_length=100)
+    job: str = Field(max_length=100)
+    due_at: float
+    payload: str = "{}"
+    status: str = Field(default="pending", max_length=16)
+    """pending -> running -> done | failed"""
+    lease_until: float = 0.0
+    attempts: int = 0
+    finished_at: float | None = None
+    error: str | None = Field(default=None, max_length=2000)

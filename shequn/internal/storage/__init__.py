@@ -1,0 +1,1 @@
+"""Storage: engines, group commit, dialect helpers and the core's migrations."""
