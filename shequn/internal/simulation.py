@@ -28,7 +28,7 @@ from shequn.internal.permission import Level
 if TYPE_CHECKING:
     from shequn.internal.app import App
 
-_MENTION = re.compile(r"@([^\s@]{1,64})")
+_MENTION = re.compile(r"(?<!\S)@([^\s@]{1,64})")
 
 
 def build_message(text: str) -> Message:

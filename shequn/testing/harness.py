@@ -38,13 +38,16 @@ class Harness:
         self.app.add_adapter(self.platform)
         self.group = group
         self.user = user
+        self._closed = False
 
     async def start(self) -> Harness:
         await self.app.start()
         return self
 
     async def close(self) -> None:
-        await self.app.stop()
+        if not self._closed:
+            self._closed = True
+            await self.app.stop()
 
     async def __aenter__(self) -> Harness:
         return await self.start()

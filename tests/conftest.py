@@ -1,0 +1,1 @@
+"""Shared fixtures. The ``make_bot`` fixture comes from Shequn's own pytest plugin."""
