@@ -22,6 +22,7 @@ from shequn.internal.event import (
     User,
 )
 from shequn.internal.filters import Filter
+from shequn.internal.i18n import TranslatableError
 from shequn.internal.ledger import Outcome, Posting
 from shequn.internal.message import Button, Buttons, Image, Mention, Message, Reply, Segment, Text
 from shequn.internal.permission import Level
@@ -64,6 +65,7 @@ __all__ = [
     "StopPropagation",
     "SystemClock",
     "Text",
+    "TranslatableError",
     "UsageError",
     "User",
     "load_settings",

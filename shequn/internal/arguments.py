@@ -17,19 +17,15 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin
 
 from shequn.internal.event import User
+from shequn.internal.i18n import TranslatableError
 from shequn.internal.message import Mention, Message, Text
 
 _MISSING = inspect.Parameter.empty
 _TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
 
 
-class UsageError(Exception):
-    """Wrong arguments. ``key`` and ``values`` name a translated explanation."""
-
-    def __init__(self, key: str, /, **values: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
+class UsageError(TranslatableError):
+    """Wrong arguments; the dispatcher answers with the command's usage line."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, delete, select
 
+from shequn.internal.i18n import TranslatableError
 from shequn.internal.models import GroupSetting, PluginSwitch
 from shequn.internal.plugin import Plugin
 from shequn.internal.storage.database import Database
@@ -23,13 +24,8 @@ _switch = PluginSwitch.__table__  # type: ignore[attr-defined]
 _setting = GroupSetting.__table__  # type: ignore[attr-defined]
 
 
-class ConfigError(ValueError):
-    """An override that the plugin's config model rejects; ``key``/``values`` translate it."""
-
-    def __init__(self, key: str, /, **values: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
+class ConfigError(TranslatableError):
+    """An override that the plugin's config model rejects."""
 
 
 class GroupSettings:

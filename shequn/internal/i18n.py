@@ -20,6 +20,18 @@ SUPPORTED_LOCALES = ("zh-CN", "en")
 FALLBACK_LOCALE = "en"
 
 
+class TranslatableError(Exception):
+    """An error whose message for people is a translation ``key`` filled with ``values``.
+
+    Handlers answer it with ``ctx.t(error.key, **error.values)``, in the group's language.
+    """
+
+    def __init__(self, key: str, /, **values: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
 class _SafeDict(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"

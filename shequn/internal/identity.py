@@ -17,6 +17,7 @@ from sqlalchemy import Connection, delete, select, update
 
 from shequn.internal.clock import Clock
 from shequn.internal.event import User
+from shequn.internal.i18n import TranslatableError
 from shequn.internal.ledger import Outcome, balances_where, move
 from shequn.internal.models import Account, Community, CommunityGroup, LinkCode, Profile
 from shequn.internal.storage.database import Database
@@ -35,13 +36,8 @@ LINK_CODE_TTL = 600.0
 _ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 
 
-class IdentityError(ValueError):
-    """A refused identity operation; ``key``/``values`` translate it."""
-
-    def __init__(self, key: str, /, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
+class IdentityError(TranslatableError):
+    """A refused identity operation (bad link code, unknown community...)."""
 
 
 @dataclass(frozen=True, slots=True)
