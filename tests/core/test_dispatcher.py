@@ -218,3 +218,25 @@ async def test_huge_and_odd_unicode_never_crashes(make_bot) -> None:  # type: ig
     for text in texts:
         await bot.say(text)  # no exception escapes
     assert await bot.say("/echo alive") == "echo:alive"
+
+
+late = Plugin("late", title="Late")
+
+
+@late.command("late", group_cooldown=30)
+async def late_command(ctx: Context) -> None:
+    await ctx.reply("late:ok")
+
+
+async def test_runtime_load_and_dispose(make_bot) -> None:  # type: ignore[no-untyped-def]
+    bot: Harness = await make_bot(*PLUGINS)
+    assert await bot.say("/late") == ""
+    dispose = bot.app.load_plugin(late)
+    assert await bot.say("/late") == "late:ok"
+    assert "try again in 30s" in await bot.say("/late", user="bob")  # per-group cooldown
+    assert await bot.say("/late", group="other") == "late:ok"
+    dispose()
+    await bot.advance(timedelta(minutes=1))
+    assert await bot.say("/late") == ""
+    assert "late" not in bot.app.plugins
+    assert await bot.say("/echo after") == "echo:after"
