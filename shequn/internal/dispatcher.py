@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("shequn.dispatch")
 
+COOLDOWN_ENTRIES = 100_000
+"""Above this many remembered cooldowns, expired ones are dropped."""
+
 Next = Callable[[], Awaitable[None]]
 Middleware = Callable[[Context, Next], Awaitable[None]]
 
@@ -169,6 +172,8 @@ class Dispatcher:
         left = max((self._cooldowns.get(k, 0.0) - now for k, _ in keys), default=0.0)
         if left > 0:
             return left
+        if len(self._cooldowns) > COOLDOWN_ENTRIES:
+            self._cooldowns = {k: t for k, t in self._cooldowns.items() if t > now}
         for key, seconds in keys:
             self._cooldowns[key] = now + seconds
         return 0.0
