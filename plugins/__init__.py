@@ -1,0 +1,1 @@
+"""Built-in plugins, one package each; each exposes a module-level ``plugin``."""
