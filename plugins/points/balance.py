@@ -7,7 +7,6 @@ from datetime import datetime
 from shequn import Context, User
 
 from .declaration import PointsConfig, plugin
-from .standing import standing
 
 
 @plugin.command(
@@ -19,7 +18,7 @@ from .standing import standing
 async def points(ctx: Context, member: User | None = None) -> None:
     person = ctx.person if member is None else ctx.person_of(member)
     community = ctx.community
-    found = await ctx.app.db.read(lambda conn: standing(conn, person, community))
+    found = await ctx.app.ledger.standing(person, community)
     name = (await ctx.app.identity.display_names([person]))[person]
     if found.rank is None:
         await ctx.reply(ctx.t("points.none", name=name))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from shequn import Context
 
 from .declaration import PointsConfig, plugin
-from .standing import standing
 
 
 @plugin.command(
@@ -29,7 +28,7 @@ async def rank(ctx: Context) -> None:
     me = ctx.person
     if all(person != me for person, _ in board):
         community = ctx.community
-        mine = await ctx.app.db.read(lambda conn: standing(conn, me, community))
+        mine = await ctx.app.ledger.standing(me, community)
         if mine.rank is not None:
             lines.append(ctx.t("rank.you", rank=mine.rank, points=mine.balance))
     await ctx.reply("\n".join(lines))

@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, Connection, select, update
 
 from shequn import Outcome, Posting
-from shequn.internal.ledger import balance_of, post
-from shequn.internal.storage.dialect import insert_ignore
+from shequn.ledger import balance_of, post
+from shequn.storage import insert_ignore
 
 from .member import Member
 from .models import SigninRecord

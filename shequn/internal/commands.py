@@ -61,11 +61,7 @@ def find(
         return None
     prefix = next((p for p in prefixes if stripped.startswith(p)), None)
     if prefix is None:
-        word = stripped.split(None, 1)[0]
-        spec = registry.keywords.get(word)
-        if spec is None:
-            return None
-        return Match(spec, spec.name, _strip_leading(message, lead + len(word)))
+        return _keyword(registry, message, stripped, lead)
     body = stripped[len(prefix) :]
     words = body.split(None, 2)
     if not words:
@@ -87,6 +83,20 @@ def find(
         return Unknown(first, prefix)
     consumed = len(words[0])
     return Match(spec, spec.name, _strip_leading(message, lead + len(prefix) + consumed))
+
+
+def _keyword(registry: Registry, message: Message, text: str, lead: int) -> Match | None:
+    """Prefix-less keywords; a two-word keyword (``签到 排行``) wins over its first word."""
+    words = text.split(None, 2)
+    candidates = [words[0]]
+    if len(words) > 1:
+        candidates.insert(0, f"{words[0]} {words[1]}")
+    for phrase in candidates:
+        spec = registry.keywords.get(phrase)
+        if spec is not None:
+            end = text.index(words[1]) + len(words[1]) if " " in phrase else len(words[0])
+            return Match(spec, spec.name, _strip_leading(message, lead + end))
+    return None
 
 
 def suggest(registry: Registry, word: str) -> str | None:

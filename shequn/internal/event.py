@@ -90,7 +90,8 @@ class Event:
 
     @property
     def dedup_key(self) -> str:
-        return f"{self.platform}:{type(self).__name__}:{self.id}"
+        """Unique per delivery: some platforms number messages per chat, so the scene counts."""
+        return f"{self.scene.key}:{type(self).__name__}:{self.id}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

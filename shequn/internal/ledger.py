@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
 from shequn.internal.clock import Clock
 from shequn.internal.models import Balance, LedgerEntry
@@ -128,6 +128,29 @@ def balances_where(
     return [(r.person, r.community, int(r.balance)) for r in conn.execute(query)]
 
 
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where a member stands in a community."""
+
+    balance: int
+    rank: int | None
+    """1 for the top, shared on equal balances; None without points."""
+    holders: int
+    """Members of the community with points."""
+
+
+def standing(conn: Connection, person: str, community: str) -> Standing:
+    balance = balance_of(conn, person, community)
+    in_community = (_balance.c.community == community, _balance.c.balance > 0)
+    holders = int(conn.execute(select(func.count()).where(*in_community)).scalar_one())
+    if balance <= 0:
+        return Standing(balance, None, holders)
+    above = conn.execute(
+        select(func.count()).where(_balance.c.community == community, _balance.c.balance > balance)
+    ).scalar_one()
+    return Standing(balance, int(above) + 1, holders)
+
+
 def balance_of(conn: Connection, person: str, community: str) -> int:
     value = conn.execute(
         select(_balance.c.balance).where(
@@ -160,6 +183,9 @@ class Ledger:
 
     async def balance(self, person: str, community: str) -> int:
         return await self._db.read(lambda conn: balance_of(conn, person, community))
+
+    async def standing(self, person: str, community: str) -> Standing:
+        return await self._db.read(lambda conn: standing(conn, person, community))
 
     async def top(self, community: str, limit: int = 10) -> list[tuple[str, int]]:
         return await self._db.read(lambda conn: top(conn, community, limit))

@@ -6,7 +6,7 @@ compare and sort the same way on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -81,7 +81,7 @@ class LedgerEntry(SQLModel, table=True):
     person: str = Field(max_length=200)
     community: str = Field(max_length=200)
     group_key: str = Field(max_length=200)
-    amount: int
+    amount: int = Field(sa_column=Column(BigInteger, nullable=False))
     reason: str = Field(max_length=200)
     plugin: str = Field(max_length=100)
     idem_key: str = Field(unique=True, max_length=300)
@@ -98,7 +98,7 @@ class Balance(SQLModel, table=True):
     )
     person: str = Field(primary_key=True, max_length=200)
     community: str = Field(primary_key=True, max_length=200)
-    balance: int = 0
+    balance: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
 
 
 class ScheduledJob(SQLModel, table=True):

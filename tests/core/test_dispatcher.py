@@ -240,3 +240,25 @@ async def test_runtime_load_and_dispose(make_bot) -> None:  # type: ignore[no-un
     assert await bot.say("/late") == ""
     assert "late" not in bot.app.plugins
     assert await bot.say("/echo after") == "echo:after"
+
+
+two_words = Plugin("twowords", title="Two words")
+
+
+@two_words.command("board", keywords=["签到"])
+async def board_main(ctx: Context, *, rest: str = "") -> None:
+    await ctx.reply(f"main:{rest}")
+
+
+@two_words.command("board rank", keywords=["签到 排行"])
+async def board_rank(ctx: Context, *, rest: str = "") -> None:
+    await ctx.reply(f"rank:{rest}")
+
+
+async def test_two_word_keywords(make_bot) -> None:  # type: ignore[no-untyped-def]
+    bot: Harness = await make_bot(two_words)
+    assert await bot.say("签到") == "main:"
+    assert await bot.say("签到 今天 很好") == "main:今天 很好"
+    assert await bot.say("签到 排行") == "rank:"
+    assert await bot.say("签到　排行 x") == "rank:x"
+    assert await bot.say("/board rank") == "rank:"

@@ -42,7 +42,9 @@ def plugin_dir(tmp_path: Path) -> Path:
             del sys.modules[name]
 
 
-def test_folder_discovery_skips_broken_and_disabled(plugin_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_folder_discovery_skips_broken_and_disabled(
+    plugin_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     found = discover([plugin_dir], disabled=["skipped"])
     assert [f.plugin.name for f in found if f.source.startswith("extplugins")] == ["good"]
     assert "broken" in caplog.text and "empty" in caplog.text

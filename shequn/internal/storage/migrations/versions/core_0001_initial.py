@@ -60,7 +60,7 @@ def upgrade() -> None:
         sa.Column("person", sa.String(200), nullable=False),
         sa.Column("community", sa.String(200), nullable=False),
         sa.Column("group_key", sa.String(200), nullable=False),
-        sa.Column("amount", sa.Integer, nullable=False),
+        sa.Column("amount", sa.BigInteger, nullable=False),
         sa.Column("reason", sa.String(200), nullable=False),
         sa.Column("plugin", sa.String(100), nullable=False),
         sa.Column("idem_key", sa.String(300), nullable=False, unique=True),
@@ -71,7 +71,7 @@ def upgrade() -> None:
         "core_balance",
         sa.Column("person", sa.String(200), primary_key=True),
         sa.Column("community", sa.String(200), primary_key=True),
-        sa.Column("balance", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("balance", sa.BigInteger, nullable=False, server_default="0"),
         sa.CheckConstraint("balance >= 0", name="ck_core_balance_non_negative"),
     )
     op.create_index("ix_core_balance_rank", "core_balance", ["community", "balance"])

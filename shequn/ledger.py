@@ -1,0 +1,29 @@
+"""The points ledger, for plugins: async :class:`Ledger` (``ctx.app.ledger``) and the
+synchronous functions to use inside a ``db.write`` function, so a plugin's own rows and its
+postings commit together."""
+
+from shequn.internal.ledger import (
+    Ledger,
+    Outcome,
+    Posting,
+    Standing,
+    balance_of,
+    balances_where,
+    move,
+    post,
+    standing,
+    top,
+)
+
+__all__ = [
+    "Ledger",
+    "Outcome",
+    "Posting",
+    "Standing",
+    "balance_of",
+    "balances_where",
+    "move",
+    "post",
+    "standing",
+    "top",
+]
