@@ -9,9 +9,7 @@ a script always gives the same output. Lines starting with ``:`` act on the worl
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
-import secrets
 import sys
 from datetime import datetime, timedelta
 from typing import Any, TextIO
@@ -39,13 +37,7 @@ class ConsoleAdapter(SimulatedPlatform):
         self.seat = Seat.start(console.user, console.group)
         self.departed: set[tuple[str, str]] = set()
         """(group, user) for members who left or were kicked: they must ``:join`` again."""
-        # Event ids must differ between runs too: plugins may key rewards on them.
-        self._session = secrets.token_hex(4)
-        self._counter = itertools.count(1)
         self._output_closed = False
-
-    def next_id(self) -> str:
-        return f"{self._session}-{next(self._counter)}"
 
     # -- where we are ----------------------------------------------------------------------
 

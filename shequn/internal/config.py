@@ -7,7 +7,7 @@ example that ships (``config/shequn.example.toml``) holds none.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import (
@@ -43,7 +43,7 @@ class CommandSettings(BaseModel):
 
 
 class ConsoleSettings(BaseModel):
-    user: str = "you"
+    user: str = "alice"
     """Whom you speak as when the console starts."""
     group: str = "console"
     """The simulated group the console starts in."""
@@ -63,8 +63,10 @@ class Settings(BaseSettings):
         extra="allow",
     )
 
-    locale: str = "en"
-    """Default locale for groups that did not choose one (``zh-CN`` or ``en``)."""
+    locale: Literal["zh-CN", "en"] = "en"
+    """Default locale for groups that did not choose one."""
+    log_level: str = ""
+    """DEBUG, INFO, WARNING or ERROR; empty: warnings on the console, info elsewhere."""
     timezone: str = "Asia/Shanghai"
     """Default timezone of a group's local day (sign-in, digests)."""
     superusers: list[str] = Field(default_factory=list)

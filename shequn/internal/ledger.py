@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from shequn.internal.clock import Clock
 from shequn.internal.models import Balance, LedgerEntry
@@ -47,50 +47,62 @@ class _Abort(Exception):
         self.outcome = outcome
 
 
-def post(conn: Connection, postings: Sequence[Posting], now: float) -> Outcome:
-    """Record ``postings`` all together or not at all, inside the caller's transaction."""
+# Built once: constructing statements costs more than SQLite takes to run them.
+_debit = (
+    update(_balance)
+    .where(
+        _balance.c.person == bindparam("b_person"),
+        _balance.c.community == bindparam("b_community"),
+        _balance.c.balance + bindparam("b_amount") >= 0,
+    )
+    .values(balance=_balance.c.balance + bindparam("b_amount"))
+)
+_balance_of = select(_balance.c.balance).where(
+    _balance.c.person == bindparam("b_person"), _balance.c.community == bindparam("b_community")
+)
+
+
+def post(
+    conn: Connection, postings: Sequence[Posting], now: float, *, savepoint: bool = True
+) -> Outcome:
+    """Record ``postings`` all together or not at all, inside the caller's transaction.
+
+    With ``savepoint=False`` the caller already runs inside its own savepoint and must roll
+    it back when the outcome is not ``APPLIED`` (a posting may have been half written).
+    """
+    if not savepoint:
+        return _post_all(conn, postings, now)
     try:
         with conn.begin_nested():
-            for p in postings:
-                inserted = insert_ignore(
-                    conn,
-                    _ledger,
-                    {
-                        "person": p.person,
-                        "community": p.community,
-                        "group_key": p.group_key,
-                        "amount": p.amount,
-                        "reason": p.reason[:200],
-                        "plugin": p.plugin,
-                        "idem_key": p.key,
-                        "created_at": now,
-                    },
-                    ("idem_key",),
-                )
-                if not inserted:
-                    raise _Abort(Outcome.DUPLICATE)
-                if p.amount >= 0:
-                    upsert_add(
-                        conn,
-                        _balance,
-                        {"person": p.person, "community": p.community},
-                        "balance",
-                        p.amount,
-                    )
-                    continue
-                changed = conn.execute(
-                    update(_balance)
-                    .where(
-                        _balance.c.person == p.person,
-                        _balance.c.community == p.community,
-                        _balance.c.balance + p.amount >= 0,
-                    )
-                    .values(balance=_balance.c.balance + p.amount)
-                ).rowcount
-                if changed != 1:
-                    raise _Abort(Outcome.INSUFFICIENT)
+            outcome = _post_all(conn, postings, now)
+            if outcome is not Outcome.APPLIED:
+                raise _Abort(outcome)
     except _Abort as abort:
         return abort.outcome
+    return Outcome.APPLIED
+
+
+def _post_all(conn: Connection, postings: Sequence[Posting], now: float) -> Outcome:
+    for p in postings:
+        row = {
+            "person": p.person,
+            "community": p.community,
+            "group_key": p.group_key,
+            "amount": p.amount,
+            "reason": p.reason[:200],
+            "plugin": p.plugin,
+            "idem_key": p.key,
+            "created_at": now,
+        }
+        if not insert_ignore(conn, _ledger, row, ("idem_key",)):
+            return Outcome.DUPLICATE
+        if p.amount >= 0:
+            keys = {"person": p.person, "community": p.community}
+            upsert_add(conn, _balance, keys, "balance", p.amount)
+            continue
+        params = {"b_person": p.person, "b_community": p.community, "b_amount": p.amount}
+        if conn.execute(_debit, params).rowcount != 1:
+            return Outcome.INSUFFICIENT
     return Outcome.APPLIED
 
 
@@ -152,11 +164,7 @@ def standing(conn: Connection, person: str, community: str) -> Standing:
 
 
 def balance_of(conn: Connection, person: str, community: str) -> int:
-    value = conn.execute(
-        select(_balance.c.balance).where(
-            _balance.c.person == person, _balance.c.community == community
-        )
-    ).scalar_one_or_none()
+    value = conn.execute(_balance_of, {"b_person": person, "b_community": community}).scalar()
     return int(value or 0)
 
 

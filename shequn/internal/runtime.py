@@ -80,8 +80,7 @@ def read_settings(config: Path | None = None) -> Settings:
 def log_level(settings: Settings, override: str | None, adapters: Sequence[str]) -> int:
     """``--log-level``, else ``SHEQUN_LOG_LEVEL``, else ``log_level`` in the file; by default
     quiet (warnings) on the console, where logs would drown the conversation, else info."""
-    extra = settings.model_extra or {}
-    name = override or os.environ.get(ENV_PREFIX + "LOG_LEVEL") or extra.get("log_level")
+    name = override or settings.log_level
     if not name:
         return logging.WARNING if list(adapters) == [FALLBACK_ADAPTER] else logging.INFO
     level = logging.getLevelName(str(name).upper())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -100,7 +101,8 @@ class SimulatedPlatform(Adapter):
         self.actions: list[tuple[str, str, str]] = []
         """(action, group id, user id) for kicks, mutes, bans and deletions."""
         self._ids = itertools.count(1)
-        self._run_id = f"{id(self):x}"
+        # Ids must differ between runs too: plugins key rewards on event ids.
+        self._run_id = secrets.token_hex(4)
 
     # -- the world -------------------------------------------------------------------------
 

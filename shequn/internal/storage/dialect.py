@@ -3,24 +3,55 @@
 Everything else writes portable SQLAlchemy Core; conflict handling ("insert unless the key
 exists", "add to a counter, creating it if needed") differs in syntax between SQLite and
 PostgreSQL, so it lives here.
+
+Statements are built once per (dialect, table, columns) and executed with parameters:
+building a SQLAlchemy statement costs more than running it on SQLite, and these run on the
+hottest paths (sign-ins, ledger postings).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Executable, Table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import Insert
 
 
-def _insert(conn: Connection, table: Table) -> Any:
-    if conn.dialect.name == "postgresql":
+def _insert(dialect: str, table: Table) -> Any:
+    if dialect == "postgresql":
         return postgresql.insert(table)
-    if conn.dialect.name == "sqlite":
+    if dialect == "sqlite":
         return sqlite.insert(table)
-    raise NotImplementedError(f"unsupported database dialect {conn.dialect.name!r}")
+    raise NotImplementedError(f"unsupported database dialect {dialect!r}")
+
+
+@cache
+def _insert_ignore(
+    dialect: str, table: Table, conflict: tuple[str, ...], returning: str
+) -> Executable:
+    stmt = _insert(dialect, table).on_conflict_do_nothing(index_elements=list(conflict))
+    return stmt.returning(table.c[returning]) if returning else stmt  # type: ignore[no-any-return]
+
+
+@cache
+def _upsert_add(dialect: str, table: Table, keys: tuple[str, ...], column: str) -> Executable:
+    stmt = _insert(dialect, table)
+    return stmt.on_conflict_do_update(  # type: ignore[no-any-return]
+        index_elements=list(keys),
+        set_={column: table.c[column] + stmt.excluded[column]},
+    )
+
+
+@cache
+def _upsert(
+    dialect: str, table: Table, keys: tuple[str, ...], values: tuple[str, ...]
+) -> Executable:
+    stmt = _insert(dialect, table)
+    return stmt.on_conflict_do_update(  # type: ignore[no-any-return]
+        index_elements=list(keys), set_={k: stmt.excluded[k] for k in values}
+    )
 
 
 def insert_ignore(
@@ -30,10 +61,8 @@ def insert_ignore(
 
     Returns True when this call inserted the row: the basis of every exactly-once write.
     """
-    stmt: Insert = (
-        _insert(conn, table).values(**values).on_conflict_do_nothing(index_elements=list(conflict))
-    )
-    return conn.execute(stmt).rowcount == 1
+    stmt = _insert_ignore(conn.dialect.name, table, tuple(conflict), "")
+    return conn.execute(stmt, dict(values)).rowcount == 1
 
 
 def insert_ignore_returning(
@@ -44,13 +73,8 @@ def insert_ignore_returning(
     column: str,
 ) -> Any | None:
     """Like :func:`insert_ignore`, returning ``column`` of the new row (None on conflict)."""
-    stmt = (
-        _insert(conn, table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=list(conflict))
-        .returning(table.c[column])
-    )
-    return conn.execute(stmt).scalar_one_or_none()
+    stmt = _insert_ignore(conn.dialect.name, table, tuple(conflict), column)
+    return conn.execute(stmt, dict(values)).scalar_one_or_none()
 
 
 def upsert_add(
@@ -61,20 +85,13 @@ def upsert_add(
     amount: int,
 ) -> None:
     """``column += amount`` for the row at ``keys``, creating it with ``amount`` if missing."""
-    stmt = _insert(conn, table).values(**keys, **{column: amount})
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={column: table.c[column] + stmt.excluded[column]},
-    )
-    conn.execute(stmt)
+    stmt = _upsert_add(conn.dialect.name, table, tuple(keys), column)
+    conn.execute(stmt, {**keys, column: amount})
 
 
 def upsert(
     conn: Connection, table: Table, keys: Mapping[str, Any], values: Mapping[str, Any]
 ) -> None:
     """Insert or replace the non-key ``values`` of the row at ``keys``."""
-    stmt = _insert(conn, table).values(**keys, **values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(keys), set_={k: stmt.excluded[k] for k in values}
-    )
-    conn.execute(stmt)
+    stmt = _upsert(conn.dialect.name, table, tuple(keys), tuple(values))
+    conn.execute(stmt, {**keys, **values})
