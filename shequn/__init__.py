@@ -8,7 +8,7 @@ from shequn.internal.adapter import Adapter, Capabilities, NotSupported
 from shequn.internal.app import App
 from shequn.internal.arguments import UsageError
 from shequn.internal.clock import Clock, SimulatedClock, SystemClock, parse_delta, parse_duration
-from shequn.internal.config import Settings, load_settings
+from shequn.internal.config import Settings, adapter_settings, load_settings
 from shequn.internal.context import Context, JobContext, StopPropagation
 from shequn.internal.event import (
     ButtonPressed,
@@ -68,6 +68,7 @@ __all__ = [
     "TranslatableError",
     "UsageError",
     "User",
+    "adapter_settings",
     "load_settings",
     "parse_delta",
     "parse_duration",

@@ -31,6 +31,14 @@ class Capabilities:
     kick: bool = False
     mute: bool = False
     ban: bool = False
+    edit: bool = False
+    pin: bool = False
+    invite_links: bool = False
+    """Per-member invite links (Telegram, Discord) for referral attribution."""
+    join_requests: bool = False
+    """Join applications that the bot approves or declines."""
+    titles: bool = False
+    """Member titles shown by the platform (QQ's special title)."""
 
 
 class NotSupported(Exception):
@@ -78,3 +86,25 @@ class Adapter(ABC):
 
     async def ban(self, scene: Scene, user: User) -> None:
         raise NotSupported(self.platform, "ban")
+
+    async def unban(self, scene: Scene, user: User) -> None:
+        raise NotSupported(self.platform, "unban")
+
+    async def edit(self, scene: Scene, message_id: str, message: Message) -> None:
+        raise NotSupported(self.platform, "edit")
+
+    async def pin(self, scene: Scene, message_id: str) -> None:
+        raise NotSupported(self.platform, "pin")
+
+    async def answer_join_request(
+        self, scene: Scene, user: User, request_id: str, approve: bool, reason: str = ""
+    ) -> None:
+        """Approve or decline a :class:`JoinRequested` application."""
+        raise NotSupported(self.platform, "join_request")
+
+    async def create_invite(self, scene: Scene, user: User, name: str) -> str:
+        """A personal invite link for ``user`` named ``name``; joins through it name them."""
+        raise NotSupported(self.platform, "invite")
+
+    async def set_title(self, scene: Scene, user: User, title: str) -> None:
+        raise NotSupported(self.platform, "title")

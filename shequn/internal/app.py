@@ -26,6 +26,7 @@ from shequn.internal.registry import Disposer, Registry
 from shequn.internal.scheduler import DueJob, Scheduler
 from shequn.internal.storage import migrate
 from shequn.internal.storage.database import Database
+from shequn.internal.web import WebServer
 
 log = logging.getLogger("shequn")
 
@@ -55,6 +56,7 @@ class App:
         self.scheduler = Scheduler(self.db, self.clock, self._run_job)
         self.dispatcher = Dispatcher(self)
         self.choices = PendingChoices()
+        self.web = WebServer(settings.web)
         self.adapters: dict[str, Adapter] = {}
         self.superusers = frozenset(settings.superusers)
         self._plugin_disposers: dict[str, Disposer] = {}
@@ -137,7 +139,13 @@ class App:
             asyncio.create_task(self.scheduler.run_forever(), name="shequn-scheduler")
         )
 
+    def start_web(self) -> None:
+        """Serve the web app when an adapter or plugin added routes to it."""
+        if self.web.needed:
+            self._tasks.append(asyncio.create_task(self.web.serve(), name="shequn-web"))
+
     async def stop(self) -> None:
+        await self.web.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

@@ -6,8 +6,10 @@ example that ships (``config/shequn.example.toml``) holds none.
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import (
@@ -104,6 +106,35 @@ class Settings(BaseSettings):
         extra = self.model_extra or {}
         value = extra.get(name)
         return value if isinstance(value, dict) else None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def adapter_settings(settings: Settings, name: str, model: type[M]) -> M:
+    """An adapter's section: ``[name]`` from the file overlaid by ``SHEQUN_NAME__KEY``
+    variables (``SHEQUN_TELEGRAM__TOKEN``), validated by the adapter's own ``model``."""
+    data: dict[str, Any] = dict(settings.section(name) or {})
+    prefix = f"SHEQUN_{name.upper()}__"
+    for key, value in os.environ.items():
+        if key.upper().startswith(prefix):
+            _assign(data, key[len(prefix) :].lower().split("__"), value)
+    return model.model_validate(data)
+
+
+def _assign(data: dict[str, Any], path: list[str], raw: str) -> None:
+    for part in path[:-1]:
+        data = data.setdefault(part, {})
+    data[path[-1]] = parse_value(raw)
+
+
+def parse_value(raw: str) -> Any:
+    """Read JSON (numbers, lists, true/false) where it parses; the raw string otherwise."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    return value if isinstance(value, int | float | bool | list | dict) else raw
 
 
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:

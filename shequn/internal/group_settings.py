@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, delete, select
 
+from shequn.internal.config import parse_value
 from shequn.internal.i18n import TranslatableError
 from shequn.internal.models import GroupSetting, PluginSwitch
 from shequn.internal.plugin import Plugin
@@ -92,7 +93,7 @@ class GroupSettings:
         base = {**self._file_defaults.get(plugin.name, {}), **current}
         model: BaseModel | None = None
         error = ""
-        parsed = _parse(raw)
+        parsed = parse_value(raw)
         for value in [parsed] if parsed == raw else [parsed, raw]:  # JSON first, then text
             try:
                 model = plugin.config.model_validate({**base, field: value})
@@ -130,12 +131,3 @@ class GroupSettings:
         await self._db.write(write)
         self._overrides[(group_key, plugin.name)] = data
         self._resolved.pop((group_key, plugin.name), None)
-
-
-def _parse(raw: str) -> Any:
-    """Read JSON (numbers, lists, true/false) where it parses; the raw string otherwise."""
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        return raw
-    return value if isinstance(value, int | float | bool | list | dict) else raw

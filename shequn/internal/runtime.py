@@ -228,6 +228,7 @@ async def serve(settings: Settings, selected: Sequence[tuple[str, ModuleType]]) 
             return EXIT_FAILED
         if any(not getattr(m, "simulated_clock", False) for m in modules):
             app.start_background()
+        app.start_web()
         tasks = [
             asyncio.create_task(adapter.run(), name=f"adapter-{platform}")
             for platform, adapter in app.adapters.items()
