@@ -95,6 +95,15 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Quoted:
+    """The message a reply answers, as far as the platform tells it."""
+
+    message_id: str
+    user: User | None = None
+    message: Message | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MessageEvent(Event):
     """A message posted in a scene."""
 
@@ -102,6 +111,8 @@ class MessageEvent(Event):
     message_id: str = ""
     reply_to: str | None = None
     """Id of the message this one replies to, when it is a reply."""
+    quoted: Quoted | None = None
+    """Author and content of that message, where the platform delivers them."""
     to_me: bool = False
     """True when the bot was addressed (mentioned, replied to, or in private)."""
 
