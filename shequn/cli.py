@@ -7,6 +7,8 @@ is the same thing for an installed Shequn.
 from __future__ import annotations
 
 import asyncio
+import importlib
+import importlib.util
 import json
 import logging
 import re
@@ -22,6 +24,9 @@ from shequn.internal.config import DEFAULT_CONFIG_PATH, Settings
 from shequn.internal.i18n import SUPPORTED_LOCALES, Translator
 from shequn.internal.loader import Found
 from shequn.internal.plugin import Plugin
+from shequn.internal.runtime import open_app
+
+__all__ = ["ConfigOption", "app", "main", "open_app", "settings_for"]
 
 EXAMPLE_NAME = "shequn.example.toml"
 
@@ -45,9 +50,10 @@ ConfigOption = Annotated[
 ]
 
 
-def _settings(config: Path | None) -> Settings:
+def settings_for(config: Path | None) -> Settings:
+    """Settings from ``--config`` (or the default file) and the environment; exit 2 if bad."""
     try:
-        return runtime.read_settings(config)
+        return runtime.readsettings_for(config)
     except runtime.StartupError as error:
         typer.echo(f"shequn: {error}", err=True)
         raise typer.Exit(runtime.EXIT_CONFIG) from None
@@ -158,7 +164,7 @@ def plugins(config: ConfigOption = None) -> None:
     """List the plugins this bot would load: name, where it comes from, title."""
     from shequn.internal.builtin import core_plugin
 
-    settings = _settings(config)
+    settings = settings_for(config)
     runtime.setup_logging(logging.WARNING)
     found = [Found(core_plugin, "built in"), *runtime.find_plugins(settings)]
     rows = [(f.plugin.name, f.source, _title(f.plugin, settings.locale)) for f in found]
@@ -188,7 +194,7 @@ async def _upgrade(settings: Settings, locations: list[Path]) -> tuple[str, list
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOption = None) -> None:
     """Apply the migrations of the core and of every plugin; print the current revisions."""
-    settings = _settings(config)
+    settings = settings_for(config)
     runtime.setup_logging(logging.WARNING)
     found = runtime.find_plugins(settings)
     locations = [f.plugin.migrations_dir for f in found if f.plugin.migrations_dir is not None]
@@ -204,8 +210,36 @@ def db_upgrade(config: ConfigOption = None) -> None:
         typer.echo(f"  {revision}")
 
 
+# -- plugin commands -----------------------------------------------------------------------
+
+
+def add_plugin_commands() -> None:
+    """``shequn NAME ...`` for every plugin whose package has a ``cli`` module exposing a
+    typer ``app`` (e.g. ``shequn quiz import FILE``). Its commands reach the database with
+    :func:`open_app`."""
+    try:
+        settings = runtime.read_settings(None)
+    except runtime.StartupError:
+        return
+    for found in runtime.find_plugins(settings):
+        module_name = f"{found.plugin.package}.cli"
+        try:
+            if importlib.util.find_spec(module_name) is None:
+                continue
+            module = importlib.import_module(module_name)
+        except Exception as error:
+            typer.echo(
+                f"shequn: commands of plugin {found.plugin.name} unavailable: {error}", err=True
+            )
+            continue
+        sub = getattr(module, "app", None)
+        if isinstance(sub, typer.Typer):
+            app.add_typer(sub, name=found.plugin.name)
+
+
 def main() -> None:
     """Entry point of the ``shequn`` command."""
+    add_plugin_commands()
     app()
 
 

@@ -94,13 +94,18 @@ class Plugin:
     handlers: list[HandlerSpec] = field(default_factory=list)
     jobs: dict[str, JobSpec] = field(default_factory=dict)
     startup: list[Callable[[Any], Awaitable[None]]] = field(default_factory=list)
+    package: str = ""
+    """The declaring package; its optional ``cli`` module adds ``shequn <name> ...`` commands."""
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or self.name != self.name.lower():
             raise ValueError(f"plugin name {self.name!r} must be a lower-case identifier")
+        caller = sys._getframe(2).f_globals
         if self.directory is None:
-            caller = sys._getframe(2).f_globals.get("__file__")
-            self.directory = Path(caller).parent if caller else None
+            path = caller.get("__file__")
+            self.directory = Path(path).parent if path else None
+        if not self.package:
+            self.package = str(caller.get("__package__") or caller.get("__name__") or "")
 
     @property
     def locales_dir(self) -> Path | None:

@@ -25,7 +25,7 @@ import pkgutil
 import signal
 import sys
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any, cast
@@ -191,6 +191,18 @@ def choose_clock(modules: Sequence[ModuleType]) -> Clock:
     if any(getattr(m, "simulated_clock", False) for m in modules):
         return SimulatedClock()
     return SystemClock()
+
+
+@contextlib.asynccontextmanager
+async def open_app(settings: Settings) -> AsyncIterator[App]:
+    """A started app with its plugins and no adapter: for CLI commands and maintenance."""
+    app = App(settings)
+    load_plugins(app, find_plugins(settings))
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.stop()
 
 
 # -- running -------------------------------------------------------------------------------
