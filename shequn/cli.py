@@ -53,7 +53,7 @@ ConfigOption = Annotated[
 def settings_for(config: Path | None) -> Settings:
     """Settings from ``--config`` (or the default file) and the environment; exit 2 if bad."""
     try:
-        return runtime.readsettings_for(config)
+        return runtime.read_settings(config)
     except runtime.StartupError as error:
         typer.echo(f"shequn: {error}", err=True)
         raise typer.Exit(runtime.EXIT_CONFIG) from None
