@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shequn.internal.adapter import Adapter
@@ -18,6 +19,7 @@ from shequn.internal.fallback import PendingChoices, degrade
 from shequn.internal.group_settings import GroupSettings
 from shequn.internal.i18n import Translator
 from shequn.internal.identity import Identity
+from shequn.internal.intake import Intake
 from shequn.internal.ledger import Ledger
 from shequn.internal.message import Message
 from shequn.internal.permission import Level
@@ -57,12 +59,14 @@ class App:
         self.dispatcher = Dispatcher(self)
         self.choices = PendingChoices()
         self.web = WebServer(settings.web)
+        self.intake = Intake(self.dispatch)
         self.adapters: dict[str, Adapter] = {}
         self.superusers = frozenset(settings.superusers)
         self._plugin_disposers: dict[str, Disposer] = {}
         self._started = False
         self._tasks: list[asyncio.Task[None]] = []
         self._bot_names: dict[str, tuple[str, ...]] = {}
+        self._migration_dirs: list[Path] = []
         self.core = core_plugin
         self.load_plugin(core_plugin)
 
@@ -113,6 +117,14 @@ class App:
     def bot_names(self, platform: str) -> tuple[str, ...]:
         return self._bot_names.get(platform, ())
 
+    def add_migrations(self, directory: Path) -> None:
+        """An alembic folder (one branch) applied at :meth:`start`, for an adapter's own
+        tables; plugins ship theirs in ``migrations/`` and need not call this."""
+        if self._started:
+            raise RuntimeError("migrations must be added before start")
+        if directory not in self._migration_dirs:
+            self._migration_dirs.append(directory)
+
     # -- lifecycle -------------------------------------------------------------------------
 
     async def start(self) -> None:
@@ -121,6 +133,7 @@ class App:
             return
         self.db.start()
         locations = [p.migrations_dir for p in self.plugins.values() if p.migrations_dir]
+        locations.extend(self._migration_dirs)
         await self.db.run_sync_admin(lambda conn: migrate.upgrade(conn, locations))
         await self.identity.load()
         await self.group_settings.load()
@@ -146,6 +159,7 @@ class App:
 
     async def stop(self) -> None:
         await self.web.stop()
+        await self.intake.close()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -160,7 +174,12 @@ class App:
     # -- events in, messages out -----------------------------------------------------------
 
     async def dispatch(self, event: Event) -> None:
+        """Handle one event now (the console and tests, which want each answer in turn)."""
         await self.dispatcher.dispatch(event)
+
+    def submit(self, event: Event) -> None:
+        """Hand over an event from a real platform: ordered per scene, concurrent across."""
+        self.intake.submit(event)
 
     async def send(self, scene: Scene, message: Message) -> str:
         adapter = self.adapter(scene.platform)
