@@ -20,8 +20,12 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
+# The suite on SQLite, then its database tests again on PostgreSQL when a server is given in
+# SHEQUN_TEST_POSTGRES_URL (skipped without one; `.ci/run` starts one, and under CI=true a
+# missing server fails instead).
 test: lint
 	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest --shequn-db=postgres $(ARGS)
 
 bench: $(STAMP)
 	$(PY) bench/dispatch.py

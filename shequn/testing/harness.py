@@ -16,12 +16,15 @@ from shequn.internal.simulation import Sent, SimulatedPlatform
 
 
 class Harness:
-    """One bot under test. Every ``say``/``join``/``advance`` returns what the bot sent."""
+    """One bot under test. Every ``say``/``join``/``advance`` returns what the bot sent.
+
+    ``database`` is a SQLite file path or any database URL.
+    """
 
     def __init__(
         self,
         plugins: Iterable[Plugin],
-        database: Path,
+        database: Path | str,
         *,
         platform: str = "test",
         group: str = "group",
@@ -29,7 +32,8 @@ class Harness:
         start: datetime | None = None,
         **settings: Any,
     ) -> None:
-        settings.setdefault("database", {"url": f"sqlite+aiosqlite:///{database}"})
+        url = database if isinstance(database, str) else f"sqlite+aiosqlite:///{database}"
+        settings.setdefault("database", {"url": url})
         self.settings = Settings(**settings)
         self.clock = SimulatedClock(start)
         self.app = App(self.settings, clock=self.clock)
