@@ -1,0 +1,423 @@
+"""nonebot2 inside Shequn's process and event loop, for adapters built on nonebot adapters.
+
+``nonebot.run()`` would start an event loop and a web server of its own. Instead the host
+initialises nonebot's FastAPI driver (with the websockets client for forward connections),
+lets adapters register nonebot protocol adapters, copies the routes those add onto Shequn's
+shared web server and runs nonebot's lifespan (startup, ready and shutdown hooks) itself.
+
+Events take the leanest path nonebot supports: when a Bot connects (``on_bot_connect``) its
+``handle_event`` is replaced by the subscriber's handler, so nonebot's message pipeline
+(preprocessors, matchers) never runs for it. An event that reaches nonebot before that hook
+ran is caught by an event preprocessor that hands it over the same way and stops matching.
+Transport, authentication, parsing and API calls stay nonebot's.
+
+nonebot keeps its driver in module globals, so one host serves one app at a time in a
+process; a later app gets a fresh driver once the earlier host stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import time
+import weakref
+from abc import abstractmethod
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from shequn.internal.accounts import Accounts
+from shequn.internal.adapter import Adapter
+from shequn.internal.permission import Level
+
+if TYPE_CHECKING:
+    from nonebot.adapters import Adapter as NonebotAdapter
+    from nonebot.adapters import Bot, Event
+    from nonebot.drivers import Driver, WebSocket
+
+    from shequn.internal.app import App
+
+log = logging.getLogger("shequn.nonebot")
+
+DRIVER = "~fastapi+~websockets"
+"""FastAPI serves reverse connections; websockets opens forward ones."""
+
+EventHandler = Callable[["Bot", "Event"], Awaitable[None]]
+BotHook = Callable[["Bot"], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class Subscriber:
+    """What one Shequn adapter wants from the nonebot adapter it registered."""
+
+    on_event: EventHandler
+    on_connect: BotHook
+    on_disconnect: BotHook
+
+
+_hosts: weakref.WeakKeyDictionary[App, NonebotHost] = weakref.WeakKeyDictionary()
+_active: NonebotHost | None = None
+_hooks_installed = False
+
+
+class NonebotHost:
+    """The nonebot driver of one app, shared by every adapter that speaks through nonebot."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.driver = _fresh_driver(self)
+        self.subscribers: dict[str, Subscriber] = {}
+        self.ready = asyncio.Event()
+        self._users = 0
+        self._stopping: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    def of(cls, app: App) -> NonebotHost:
+        """The app's host, created (and nonebot initialised) on first use."""
+        host = _hosts.get(app)
+        if host is None:
+            host = cls(app)
+            _hosts[app] = host
+        return host
+
+    # -- set-up (while adapters are created) ------------------------------------------------
+
+    def register(
+        self,
+        adapter: type[NonebotAdapter],
+        subscriber: Subscriber,
+        *,
+        serve: bool,
+        **config: Any,
+    ) -> NonebotAdapter:
+        """Register a nonebot adapter with its ``config`` keys (``onebot_v11_access_token``...);
+        with ``serve``, its WebSocket endpoints join the app's web server."""
+        for key, value in config.items():
+            setattr(self.driver.config, key, value)
+        name = adapter.get_name()
+        server_app = getattr(self.driver, "server_app", None)
+        before = {id(r) for r in server_app.router.routes} if server_app is not None else set()
+        self.driver.register_adapter(tolerant(adapter))
+        self.subscribers[name] = subscriber
+        if serve:
+            self._serve_routes(before)
+        return self.driver._adapters[name]
+
+    def _serve_routes(self, before: set[int]) -> None:
+        server_app = getattr(self.driver, "server_app", None)
+        if server_app is None:
+            return
+        from starlette.routing import WebSocketRoute
+
+        web = self.app.web.app
+        for route in server_app.router.routes:
+            # WebSocket routes only: nonebot's OneBot v11 HTTP routes check a signature
+            # secret, not the access token, and Shequn does not use HTTP mode.
+            if isinstance(route, WebSocketRoute) and id(route) not in before:
+                web.router.routes.append(route)
+
+    # -- running -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Run nonebot's startup hooks (once, however many adapters ask) and wait for them."""
+        self._users += 1
+        if self._task is None:
+            self._stopping = asyncio.Event()
+            self._task = asyncio.create_task(self._lifespan(), name="shequn-nonebot")
+        ready = asyncio.create_task(self.ready.wait())
+        await asyncio.wait([ready, self._task], return_when=asyncio.FIRST_COMPLETED)
+        ready.cancel()
+        if self._task.done() and not self.ready.is_set():
+            await self._task  # raises the start-up error
+
+    async def stop(self) -> None:
+        """Run nonebot's shutdown hooks once the last adapter using the host stopped."""
+        self._users = max(0, self._users - 1)
+        if self._users or self._task is None or self._stopping is None:
+            return
+        self._stopping.set()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self._task
+        self._task = None
+
+    async def _lifespan(self) -> None:
+        global _active
+        server_app = getattr(self.driver, "server_app", None)
+        lifespan = server_app.router.lifespan_context(server_app) if server_app else None
+        if lifespan is None:
+            raise RuntimeError("the nonebot driver has no ASGI app")
+        _active = self
+        try:
+            async with lifespan:
+                self.ready.set()
+                assert self._stopping is not None
+                await self._stopping.wait()
+        finally:
+            self.ready.clear()
+            _active = None
+
+    # -- events ------------------------------------------------------------------------------
+
+    def subscriber_of(self, bot: Bot) -> Subscriber | None:
+        return self.subscribers.get(bot.adapter.get_name())
+
+
+class HostedAdapter(Adapter):
+    """Base of Shequn adapters that speak through a nonebot protocol adapter: the bot of
+    each connected account, which account speaks where, roles remembered for a while,
+    and the host's lifecycle."""
+
+    role_cache_seconds: float = 300.0
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self.host = NonebotHost.of(app)
+        self.accounts = Accounts()
+        self.bots: dict[str, Bot] = {}
+        self._roles: dict[tuple[str, str], tuple[Level, float]] = {}
+        self._stopped = asyncio.Event()
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def subscriber(self) -> Subscriber:
+        return Subscriber(self.on_event, self._connected, self._disconnected)
+
+    @abstractmethod
+    async def on_event(self, bot: Bot, event: Event) -> None:
+        """Translate one nonebot event and hand it to the core."""
+
+    async def on_connect(self, bot: Bot) -> None:
+        """An account connected (after it was recorded)."""
+
+    async def run(self) -> None:
+        await self.host.start()
+        await self._stopped.wait()
+
+    async def stop(self) -> None:
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        for task in list(self._tasks):
+            task.cancel()
+        await self.host.stop()
+
+    async def _connected(self, bot: Bot) -> None:
+        self.bots[bot.self_id] = bot
+        self.accounts.connect(bot.self_id)
+        log.info("%s account %s connected", self.platform, bot.self_id)
+        await self.on_connect(bot)
+
+    async def _disconnected(self, bot: Bot) -> None:
+        if self.bots.get(bot.self_id) is bot:
+            del self.bots[bot.self_id]
+            self.accounts.disconnect(bot.self_id)
+        log.info("%s account %s disconnected", self.platform, bot.self_id)
+
+    def bot_for(self, place: str | None) -> Bot:
+        """The bot that speaks in ``place`` (a group, or a private chat)."""
+        account = self.accounts.speaker(place)
+        bot = self.bots.get(account) if account is not None else None
+        if bot is None:
+            raise ConnectionError(f"no {self.platform} account is connected")
+        return bot
+
+    def background(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Run ``work`` beside the event path; cancelled when the adapter stops."""
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- roles -------------------------------------------------------------------------------
+
+    def cached_role(self, group: str, user: str) -> Level | None:
+        held = self._roles.get((group, user))
+        if held is None or held[1] < time.monotonic():
+            return None
+        return held[0]
+
+    def remember_role(self, group: str, user: str, level: Level) -> None:
+        if len(self._roles) > 100_000:
+            now = time.monotonic()
+            self._roles = {k: v for k, v in self._roles.items() if v[1] >= now}
+        self._roles[(group, user)] = (level, time.monotonic() + self.role_cache_seconds)
+
+
+# -- nonebot's globals ---------------------------------------------------------------------
+
+
+def _fresh_driver(host: NonebotHost) -> Driver:
+    """A newly initialised nonebot driver; the previous one must belong to a stopped host."""
+    import nonebot
+    from nonebot.drivers import Driver
+
+    if _active is not None and _active is not host:
+        raise RuntimeError("nonebot already runs for another app in this process")
+    nonebot._driver = None  # a stopped app's driver: start afresh
+    Driver._adapters.clear()
+    _route_logs()
+    # Shequn's settings are nonebot's only source: no .env files from the working directory.
+    nonebot.init(_env_file=(os.devnull,), driver=DRIVER)
+    _install_hooks()
+    return nonebot.get_driver()
+
+
+def _install_hooks() -> None:
+    """nonebot keeps these in class-level sets: install them once per process."""
+    global _hooks_installed
+    if _hooks_installed:
+        return
+    from nonebot.adapters import Bot, Event
+    from nonebot.drivers import Driver
+    from nonebot.exception import IgnoredException
+    from nonebot.message import event_preprocessor
+
+    async def connected(bot: Bot) -> None:
+        host = _active
+        subscriber = host.subscriber_of(bot) if host is not None else None
+        if subscriber is None:
+            return
+
+        async def handle_event(event: Event) -> None:
+            await _deliver(subscriber, bot, event)
+
+        setattr(bot, "handle_event", handle_event)  # noqa: B010 - the instance shadows its class
+        await subscriber.on_connect(bot)
+
+    async def disconnected(bot: Bot) -> None:
+        host = _active
+        subscriber = host.subscriber_of(bot) if host is not None else None
+        if subscriber is not None:
+            await subscriber.on_disconnect(bot)
+
+    async def preprocess(bot: Bot, event: Event) -> None:
+        host = _active
+        subscriber = host.subscriber_of(bot) if host is not None else None
+        if subscriber is not None:
+            await _deliver(subscriber, bot, event)
+            raise IgnoredException("handled by Shequn")
+
+    # nonebot injects hook arguments by their annotations, read at run time here.
+    connected.__annotations__ = {"bot": Bot, "return": None}
+    disconnected.__annotations__ = {"bot": Bot, "return": None}
+    preprocess.__annotations__ = {"bot": Bot, "event": Event, "return": None}
+    Driver.on_bot_connect(connected)
+    Driver.on_bot_disconnect(disconnected)
+    event_preprocessor(preprocess)
+    _hooks_installed = True
+
+
+async def _deliver(subscriber: Subscriber, bot: Bot, event: Event) -> None:
+    try:
+        await subscriber.on_event(bot, event)
+    except Exception:
+        log.exception("could not handle a %s event from bot %s", bot.type, bot.self_id)
+
+
+# -- malformed frames ----------------------------------------------------------------------
+
+
+def tolerant(adapter: type[NonebotAdapter]) -> type[NonebotAdapter]:
+    """``adapter`` whose connections skip (and log) text frames that are not JSON.
+
+    nonebot's OneBot adapters close the whole connection on one unparsable frame; a bridge
+    that sends one bad frame should not lose every later event.
+    """
+
+    class Tolerant(adapter):  # type: ignore[valid-type,misc]
+        async def _handle_ws(self, websocket: WebSocket) -> None:
+            await super()._handle_ws(SkipMalformed(websocket))
+
+        @contextlib.asynccontextmanager
+        async def websocket(self, setup: Any) -> AsyncIterator[WebSocket]:
+            async with super().websocket(setup) as ws:
+                yield SkipMalformed(ws)
+
+    Tolerant.__name__ = Tolerant.__qualname__ = f"Tolerant{adapter.__name__}"
+    return Tolerant
+
+
+def _skip_malformed_class() -> type[Any]:
+    from nonebot.drivers import WebSocket
+
+    class _SkipMalformed(WebSocket):
+        """A nonebot WebSocket that passes on only frames its adapter can parse."""
+
+        def __init__(self, inner: WebSocket) -> None:
+            super().__init__(request=inner.request)
+            self.inner = inner
+
+        @property
+        def closed(self) -> bool:
+            return self.inner.closed
+
+        async def accept(self) -> None:
+            await self.inner.accept()
+
+        async def close(self, code: int = 1000, reason: str = "") -> None:
+            await self.inner.close(code, reason)
+
+        async def receive(self) -> str | bytes:
+            while True:
+                data = await self.inner.receive()
+                if isinstance(data, bytes) or _is_json(data):
+                    return data
+                log.warning("skipped a malformed frame (not JSON): %.200r", data)
+
+        async def receive_text(self) -> str:
+            return await self.inner.receive_text()
+
+        async def receive_bytes(self) -> bytes:
+            return await self.inner.receive_bytes()
+
+        async def send_text(self, data: str) -> None:
+            await self.inner.send_text(data)
+
+        async def send_bytes(self, data: bytes) -> None:
+            await self.inner.send_bytes(data)
+
+    return _SkipMalformed
+
+
+_skip_class: type[Any] | None = None
+
+
+def SkipMalformed(inner: WebSocket) -> WebSocket:
+    global _skip_class
+    if _skip_class is None:
+        _skip_class = _skip_malformed_class()
+    wrapped: WebSocket = _skip_class(inner)
+    return wrapped
+
+
+def _is_json(data: str) -> bool:
+    try:
+        json.loads(data)
+    except ValueError:
+        return False
+    return True
+
+
+# -- logs ----------------------------------------------------------------------------------
+
+
+def _route_logs() -> None:
+    """nonebot logs through loguru to stdout; Shequn keeps stdout for the conversation, so
+    its records go to Python logging (``nonebot``), info and above."""
+    from nonebot.log import logger
+
+    logger.remove()
+    logger.add(_to_logging, level="INFO", format="{message}", colorize=False)
+
+
+def _to_logging(message: Any) -> None:
+    record = message.record
+    target = logging.getLogger("nonebot")
+    level = record["level"].no
+    if not target.isEnabledFor(level):
+        return
+    error = record["exception"]
+    exc_info = (error.type, error.value, error.traceback) if error is not None else None
+    target.log(level, "%s", str(message).rstrip("\n"), exc_info=exc_info)
