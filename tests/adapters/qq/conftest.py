@@ -89,11 +89,16 @@ class Running:
     def url(self, version: int = 11) -> str:
         return f"ws://127.0.0.1:{self.app.web.port}/onebot/v{version}/ws"
 
-    async def client(self, self_id: str, token: str | None = TOKEN, **options: Any) -> FakeOneBot:
-        fake = FakeOneBot(self.url(options.pop("version", 11)), self_id, token, **options)
+    async def client(
+        self, self_id: str, token: str | None = TOKEN, version: int = 11
+    ) -> FakeOneBot:
+        """A connected fake implementation; v11 accounts are known at the handshake, v12
+        ones with their first event."""
+        fake = FakeOneBot(self.url(version), self_id, token, version=version)
         await fake.connect()
         self.clients.append(fake)
-        await wait_until(lambda: self_id in self.adapter.bots)
+        if version == 11:
+            await wait_until(lambda: self_id in self.adapter.bots)
         return fake
 
     async def balance(self, platform: str, user: str, group: str) -> int:

@@ -1,0 +1,129 @@
+"""OneBot v12 events from a WeChat bridge (as nonebot-adapter-onebot parsed them) -> Shequn.
+
+Segments: ``text``, ``mention``, ``reply`` (the replied-to id and author), ``image``
+(by the bridge's file id). WeChat ids are strings (``wxid_...``, ``...@chatroom``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from nonebot.adapters.onebot.v12 import (
+    GroupMemberDecreaseEvent,
+    GroupMemberIncreaseEvent,
+)
+from nonebot.adapters.onebot.v12 import Message as V12Message
+from nonebot.adapters.onebot.v12 import MessageEvent as V12MessageEvent
+
+from adapters.wechat import PLATFORM
+from shequn import (
+    Image,
+    MemberJoined,
+    MemberLeft,
+    Mention,
+    Message,
+    MessageEvent,
+    Quoted,
+    Scene,
+    SceneKind,
+    Segment,
+    Text,
+    User,
+)
+
+
+def group_scene(group_id: str) -> Scene:
+    return Scene(platform=PLATFORM, kind=SceneKind.GROUP, id=group_id)
+
+
+def private_scene(user_id: str, name: str = "") -> Scene:
+    return Scene(platform=PLATFORM, kind=SceneKind.PRIVATE, id=f"private:{user_id}", name=name)
+
+
+def user(user_id: str, name: str = "") -> User:
+    return User(platform=PLATFORM, id=user_id, name=name)
+
+
+def moment(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def segments(message: V12Message, self_id: str) -> tuple[Message, Quoted | None, bool]:
+    """The segments, the quoted message (id and author) and whether the bot is addressed."""
+    parts: list[Segment] = []
+    quoted: Quoted | None = None
+    to_me = False
+    for segment in message:
+        kind, data = segment.type, segment.data
+        if kind == "text":
+            text = str(data.get("text", ""))
+            if text:
+                parts.append(Text(text))
+        elif kind == "mention":
+            target = str(data.get("user_id", ""))
+            if target == self_id and not parts:
+                to_me = True
+            elif target:
+                parts.append(Mention(target))
+        elif kind == "reply":
+            message_id = str(data.get("message_id", ""))
+            if message_id:
+                author = str(data.get("user_id") or "")
+                quoted = Quoted(message_id=message_id, user=user(author) if author else None)
+        elif kind == "image":
+            file_id = str(data.get("url") or data.get("file_id") or "")
+            if file_id:
+                parts.append(Image(file_id))
+    if to_me and parts and isinstance(parts[0], Text):
+        parts[0] = Text(parts[0].text.lstrip())
+    return Message(parts), quoted, to_me
+
+
+def message_event(event: V12MessageEvent, self_id: str) -> MessageEvent:
+    group_id = getattr(event, "group_id", None)
+    scene = group_scene(str(group_id)) if group_id is not None else private_scene(event.user_id)
+    message, quoted, to_me = segments(event.message, self_id)
+    return MessageEvent(
+        id=event.id,
+        platform=PLATFORM,
+        scene=scene,
+        user=user(event.user_id),
+        time=moment(event.time),
+        self_id=self_id,
+        message=message,
+        message_id=event.message_id,
+        reply_to=quoted.message_id if quoted is not None else None,
+        quoted=quoted,
+        to_me=to_me or scene.is_private,
+    )
+
+
+def member_joined(event: GroupMemberIncreaseEvent, self_id: str) -> MemberJoined:
+    """An ``invite`` names its inviter in ``operator_id``."""
+    inviter = None
+    if event.sub_type == "invite" and event.operator_id and event.operator_id != event.user_id:
+        inviter = user(event.operator_id)
+    return MemberJoined(
+        id=f"join:{event.user_id}:{event.time.timestamp():.0f}",
+        platform=PLATFORM,
+        scene=group_scene(event.group_id),
+        user=user(event.user_id),
+        time=moment(event.time),
+        self_id=self_id,
+        inviter=inviter,
+        invited_via="operator_id" if inviter is not None else None,
+    )
+
+
+def member_left(event: GroupMemberDecreaseEvent, self_id: str) -> MemberLeft:
+    kicked = event.sub_type == "kick"
+    return MemberLeft(
+        id=f"leave:{event.user_id}:{event.time.timestamp():.0f}",
+        platform=PLATFORM,
+        scene=group_scene(event.group_id),
+        user=user(event.user_id),
+        time=moment(event.time),
+        self_id=self_id,
+        operator=user(event.operator_id) if kicked and event.operator_id else None,
+        kicked=kicked,
+    )
