@@ -8,7 +8,7 @@ implements what its platform really supports.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from shequn.internal.adapter import Capabilities
@@ -73,3 +73,12 @@ class PendingChoices:
         if not text.isdecimal() or not 1 <= int(text) <= len(buttons):
             return None
         return buttons[int(text) - 1]
+
+    def withdraw(self, scene_key: str, data: Collection[str]) -> bool:
+        """Forget a scene's numbered choices when they stand for any of these button ``data``
+        (a closed question or poll), so a later ``2`` is plain text again. True if forgotten."""
+        entry = self._by_scene.get(scene_key)
+        if entry is None or not any(button.data in data for button in entry[1]):
+            return False
+        del self._by_scene[scene_key]
+        return True

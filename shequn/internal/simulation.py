@@ -10,15 +10,18 @@ from __future__ import annotations
 import itertools
 import re
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from shequn.internal.adapter import Adapter, Capabilities
 from shequn.internal.event import (
     ButtonPressed,
+    JoinRequested,
     MemberJoined,
     MemberLeft,
     MessageEvent,
+    Quoted,
     Scene,
     SceneKind,
     User,
@@ -30,6 +33,9 @@ if TYPE_CHECKING:
     from shequn.internal.app import App
 
 _MENTION = re.compile(r"(?<!\S)@([^\s@]{1,64})")
+
+RECENT_MESSAGES = 1000
+"""How many messages the simulated platform remembers, so replies can quote them."""
 
 
 def build_message(text: str) -> Message:
@@ -91,6 +97,8 @@ class SimulatedPlatform(Adapter):
         kick=True,
         mute=True,
         ban=True,
+        join_requests=True,
+        titles=True,
     )
 
     def __init__(self, app: App, platform: str = "console") -> None:
@@ -100,6 +108,10 @@ class SimulatedPlatform(Adapter):
         self.sent: list[Sent] = []
         self.actions: list[tuple[str, str, str]] = []
         """(action, group id, user id) for kicks, mutes, bans and deletions."""
+        self.recent: OrderedDict[str, tuple[User, Message]] = OrderedDict()
+        """Author and content of recent messages (members' and the bot's), by message id."""
+        self.titles: dict[tuple[str, str], str] = {}
+        """(group id, user id) -> the member's special title, as pushed by the bot."""
         self._ids = itertools.count(1)
         # Ids must differ between runs too: plugins key rewards on event ids.
         self._run_id = secrets.token_hex(4)
@@ -126,21 +138,47 @@ class SimulatedPlatform(Adapter):
 
     # -- events in -------------------------------------------------------------------------
 
+    def remember(self, message_id: str, user: User, message: Message) -> None:
+        """Keep a message so that a later reply to it can carry its author and content."""
+        self.recent[message_id] = (user, message)
+        self.recent.move_to_end(message_id)
+        while len(self.recent) > RECENT_MESSAGES:
+            self.recent.popitem(last=False)
+
     def message_event(
-        self, user: str, text: str, group: str | None, event_id: str | None = None
+        self,
+        user: str,
+        text: str,
+        group: str | None,
+        event_id: str | None = None,
+        reply_to: str | None = None,
     ) -> MessageEvent:
+        """A message; with ``reply_to`` it answers that earlier message, quoting it when the
+        platform still remembers it (as real platforms do for recent messages)."""
         scene = self.group(group).scene if group is not None else self.private(user)
         if group is not None:
             self.group(group).members.add(user)
         message_id = event_id or self.next_id()
+        message = build_message(text)
+        quoted: Quoted | None = None
+        if reply_to is not None:
+            known = self.recent.get(reply_to)
+            quoted = Quoted(
+                message_id=reply_to,
+                user=known[0] if known else None,
+                message=known[1] if known else None,
+            )
+        self.remember(message_id, self.user(user), message)
         return MessageEvent(
             id=message_id,
             platform=self.platform,
             scene=scene,
             user=self.user(user),
             time=self.app.clock.now(),
-            message=build_message(text),
+            message=message,
             message_id=message_id,
+            reply_to=reply_to,
+            quoted=quoted,
             to_me=group is None,
         )
 
@@ -155,6 +193,23 @@ class SimulatedPlatform(Adapter):
             time=self.app.clock.now(),
             inviter=self.user(inviter) if inviter else None,
             invited_via="simulated" if inviter else None,
+        )
+
+    def join_request_event(
+        self, user: str, group: str, comment: str = "", inviter: str | None = None
+    ) -> JoinRequested:
+        """An application to join ``group``; the bot answers it with answer_join_request."""
+        state = self.group(group)
+        request_id = self.next_id()
+        return JoinRequested(
+            id=request_id,
+            platform=self.platform,
+            scene=state.scene,
+            user=self.user(user),
+            time=self.app.clock.now(),
+            comment=comment,
+            request_id=request_id,
+            inviter=self.user(inviter) if inviter else None,
         )
 
     def leave_event(self, user: str, group: str) -> MemberLeft:
@@ -187,6 +242,8 @@ class SimulatedPlatform(Adapter):
     async def send(self, scene: Scene, message: Message) -> str:
         message_id = self.next_id()
         self.sent.append(Sent(scene, export_text(message), message, message_id))
+        bot = User(platform=self.platform, id="bot", name="bot", is_bot=True)
+        self.remember(message_id, bot, message)
         return message_id
 
     async def role_of(self, scene: Scene, user: User) -> Level:
@@ -196,6 +253,9 @@ class SimulatedPlatform(Adapter):
         if state.owner == user.id:
             return Level.OWNER
         return Level.ADMIN if user.id in state.admins else Level.MEMBER
+
+    async def member_count(self, scene: Scene) -> int:
+        return len(self.group(scene.group.id).members)
 
     async def delete(self, scene: Scene, message_id: str) -> None:
         self.actions.append(("delete", scene.id, message_id))
@@ -217,3 +277,18 @@ class SimulatedPlatform(Adapter):
         state.members.discard(user.id)
         state.banned.add(user.id)
         self.actions.append(("ban", scene.id, user.id))
+
+    async def answer_join_request(
+        self, scene: Scene, user: User, request_id: str, approve: bool, reason: str = ""
+    ) -> None:
+        """Approving adds the applicant to the group (a join event follows on real platforms)."""
+        if approve:
+            self.group(scene.id).members.add(user.id)
+        self.actions.append(("approve" if approve else "reject", scene.id, user.id))
+
+    async def set_title(self, scene: Scene, user: User, title: str) -> None:
+        if title:
+            self.titles[(scene.id, user.id)] = title
+        else:
+            self.titles.pop((scene.id, user.id), None)
+        self.actions.append(("title", scene.id, user.id))
