@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from shequn.internal.event import Scene, User
+from shequn.internal.event import Scene, SceneKind, User
 from shequn.internal.message import Message
 from shequn.internal.permission import Level
 
@@ -70,9 +70,18 @@ class Adapter(ABC):
     async def send(self, scene: Scene, message: Message) -> str:
         """Send ``message`` (already degraded to this platform's capabilities); return its id."""
 
+    def private_scene(self, user: User) -> Scene:
+        """The one-to-one conversation with ``user``, for what must not be said in a group
+        (redemption codes). Adapters whose private chats are not keyed by user id override it."""
+        return Scene(platform=self.platform, kind=SceneKind.PRIVATE, id=user.id, name=user.name)
+
     async def role_of(self, scene: Scene, user: User) -> Level:
         """The user's platform role in ``scene`` (admin/owner), default member."""
         return Level.MEMBER
+
+    async def member_count(self, scene: Scene) -> int:
+        """How many members the group of ``scene`` has (welcome messages show it)."""
+        raise NotSupported(self.platform, "member_count")
 
     async def delete(self, scene: Scene, message_id: str) -> None:
         raise NotSupported(self.platform, "delete")
