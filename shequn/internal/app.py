@@ -20,6 +20,7 @@ from shequn.internal.group_settings import GroupSettings
 from shequn.internal.i18n import Translator
 from shequn.internal.identity import Identity
 from shequn.internal.intake import Intake
+from shequn.internal.invites import Invites
 from shequn.internal.ledger import Ledger
 from shequn.internal.message import Message
 from shequn.internal.permission import Level
@@ -54,6 +55,7 @@ class App:
         self.registry = Registry()
         self.ledger = Ledger(self.db, self.clock)
         self.identity = Identity(self.db, self.clock)
+        self.invites = Invites(self.db, self.clock)
         self.group_settings = GroupSettings(self.db, settings.plugin_defaults)
         self.scheduler = Scheduler(self.db, self.clock, self._run_job)
         self.dispatcher = Dispatcher(self)

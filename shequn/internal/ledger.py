@@ -178,6 +178,43 @@ def top(conn: Connection, community: str, limit: int) -> list[tuple[str, int]]:
     return [(r.person, int(r.balance)) for r in rows]
 
 
+def count_postings(
+    conn: Connection, person: str, community: str, *, plugin: str | None = None, since: float = 0.0
+) -> int:
+    """How many credits ``person`` received in ``community`` since ``since`` (from ``plugin``).
+
+    Other plugins read activity this way (e.g. sign-ins are the ``signin`` plugin's credits)
+    without importing the plugin that made them.
+    """
+    query = select(func.count()).where(
+        _ledger.c.person == person,
+        _ledger.c.community == community,
+        _ledger.c.amount > 0,
+        _ledger.c.created_at >= since,
+    )
+    if plugin is not None:
+        query = query.where(_ledger.c.plugin == plugin)
+    return int(conn.execute(query).scalar_one())
+
+
+def credits_by_person(
+    conn: Connection, community: str, *, since: float = 0.0, plugin: str | None = None
+) -> dict[str, int]:
+    """Credits per person in ``community`` since ``since``: a cheap measure of activity."""
+    query = (
+        select(_ledger.c.person, func.count())
+        .where(
+            _ledger.c.community == community,
+            _ledger.c.amount > 0,
+            _ledger.c.created_at >= since,
+        )
+        .group_by(_ledger.c.person)
+    )
+    if plugin is not None:
+        query = query.where(_ledger.c.plugin == plugin)
+    return {str(person): int(count) for person, count in conn.execute(query)}
+
+
 class Ledger:
     """Async access to the ledger; writes share transactions through group commit."""
 
@@ -197,6 +234,14 @@ class Ledger:
 
     async def top(self, community: str, limit: int = 10) -> list[tuple[str, int]]:
         return await self._db.read(lambda conn: top(conn, community, limit))
+
+    async def count(
+        self, person: str, community: str, *, plugin: str | None = None, since: float = 0.0
+    ) -> int:
+        """Credits of ``person`` in ``community`` since ``since``, optionally from one plugin."""
+        return await self._db.read(
+            lambda conn: count_postings(conn, person, community, plugin=plugin, since=since)
+        )
 
     async def history(self, person: str, community: str, limit: int = 10) -> list[LedgerEntry]:
         def read(conn: Connection) -> list[LedgerEntry]:

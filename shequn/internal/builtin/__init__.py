@@ -1,6 +1,11 @@
 """The core's own commands: help, plugin switches, config, account links, communities."""
 
-from shequn.internal.builtin import admin, help, identity  # noqa: F401  (registers commands)
+from shequn.internal.builtin import (  # noqa: F401  (registers commands and handlers)
+    admin,
+    help,
+    identity,
+    invites,
+)
 from shequn.internal.builtin.declaration import core_plugin
 
 __all__ = ["core_plugin"]
