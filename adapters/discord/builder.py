@@ -1,0 +1,192 @@
+"""Builder: discord.py objects -> Shequn scenes, users, segments and events.
+
+A channel of a server is a :attr:`SceneKind.CHANNEL` scene whose parent is the server
+(:attr:`SceneKind.GUILD`), so per-group settings, points and communities attach to the server
+and every channel shares them. A direct message is a private scene keyed by the user's id.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+
+from adapters.discord import PLATFORM
+from shequn import (
+    ButtonPressed,
+    MemberJoined,
+    MemberLeft,
+    Mention,
+    Message,
+    MessageEvent,
+    Scene,
+    SceneKind,
+    Segment,
+    Text,
+    User,
+)
+
+_MENTION = re.compile(r"<@!?(\d{1,20})>")
+
+
+def guild_scene(guild_id: int, name: str = "") -> Scene:
+    return Scene(platform=PLATFORM, kind=SceneKind.GUILD, id=str(guild_id), name=name)
+
+
+def channel_scene(
+    channel_id: int, channel_name: str, guild_id: int | None, guild_name: str = ""
+) -> Scene:
+    """The scene of a server channel (or thread), child of its server."""
+    if guild_id is None:
+        raise ValueError("a server channel needs its server")
+    return Scene(
+        platform=PLATFORM,
+        kind=SceneKind.CHANNEL,
+        id=str(channel_id),
+        name=channel_name,
+        parent=guild_scene(guild_id, guild_name),
+    )
+
+
+def private_scene(user: User) -> Scene:
+    return Scene(platform=PLATFORM, kind=SceneKind.PRIVATE, id=user.id, name=user.display_name)
+
+
+def user_of(user: discord.abc.User) -> User:
+    return User(platform=PLATFORM, id=str(user.id), name=user.display_name, is_bot=user.bot)
+
+
+def scene_of(channel: Any, guild: discord.Guild | None, user: User) -> Scene:
+    """Where a message or interaction happened: a server channel, else a private chat."""
+    if guild is None:
+        return private_scene(user)
+    return channel_scene(channel.id, str(getattr(channel, "name", "") or ""), guild.id, guild.name)
+
+
+def segments(content: str, names: dict[str, str]) -> Message:
+    """Text with ``<@id>`` / ``<@!id>`` turned into :class:`Mention` segments."""
+    out: list[Segment] = []
+    position = 0
+    for match in _MENTION.finditer(content):
+        if match.start() > position:
+            out.append(Text(content[position : match.start()]))
+        user_id = match.group(1)
+        out.append(Mention(user_id, names.get(user_id, "")))
+        position = match.end()
+    if position < len(content):
+        out.append(Text(content[position:]))
+    return Message(out)
+
+
+def _without_leading_mention(message: Message, bot_id: str) -> Message:
+    """``@bot !signin`` reads as ``!signin`` (the bot was addressed)."""
+    if message and isinstance(message[0], Mention) and message[0].user_id == bot_id:
+        rest = list(message[1:])
+        if rest and isinstance(rest[0], Text):
+            stripped = rest[0].text.lstrip()
+            rest = [Text(stripped), *rest[1:]] if stripped else rest[1:]
+        return Message(rest)
+    return message
+
+
+def message_event(message: discord.Message, bot_id: str) -> MessageEvent | None:
+    """A :class:`MessageEvent`, or None for what the bot should not see (bots, system posts)."""
+    if message.author.bot or message.type not in (
+        discord.MessageType.default,
+        discord.MessageType.reply,
+    ):
+        return None
+    user = user_of(message.author)
+    names = {str(m.id): m.display_name for m in message.mentions}
+    body = segments(message.content, names)
+    mentioned = any(str(m.id) == bot_id for m in message.mentions)
+    reference = message.reference
+    reply_to = str(reference.message_id) if reference and reference.message_id else None
+    replied_to_bot = (
+        isinstance(reference.resolved, discord.Message)
+        and str(reference.resolved.author.id) == bot_id
+        if reference
+        else False
+    )
+    return MessageEvent(
+        id=str(message.id),
+        platform=PLATFORM,
+        scene=scene_of(message.channel, message.guild, user),
+        user=user,
+        time=message.created_at,
+        self_id=bot_id,
+        message=_without_leading_mention(body, bot_id),
+        message_id=str(message.id),
+        reply_to=reply_to,
+        to_me=message.guild is None or mentioned or replied_to_bot,
+    )
+
+
+def command_event(
+    interaction: discord.Interaction[Any], body: Message, bot_id: str
+) -> MessageEvent:
+    """A slash command as the message a member would have typed."""
+    user = user_of(interaction.user)
+    return MessageEvent(
+        id=str(interaction.id),
+        platform=PLATFORM,
+        scene=scene_of(interaction.channel, interaction.guild, user),
+        user=user,
+        time=interaction.created_at,
+        self_id=bot_id,
+        message=body,
+        message_id=str(interaction.id),
+        to_me=True,
+    )
+
+
+def button_event(interaction: discord.Interaction[Any], data: str, bot_id: str) -> ButtonPressed:
+    user = user_of(interaction.user)
+    message = interaction.message
+    return ButtonPressed(
+        id=str(interaction.id),
+        platform=PLATFORM,
+        scene=scene_of(interaction.channel, interaction.guild, user),
+        user=user,
+        time=interaction.created_at,
+        self_id=bot_id,
+        data=data,
+        message_id=str(message.id) if message is not None else "",
+    )
+
+
+def joined_event(
+    member: discord.Member,
+    bot_id: str,
+    inviter: User | None,
+    invited_via: str,
+) -> MemberJoined:
+    joined = member.joined_at or datetime.now(UTC)
+    return MemberJoined(
+        # One join of one member at one moment: a redelivered join has the same id.
+        id=f"{member.id}:{int(joined.timestamp() * 1000)}",
+        platform=PLATFORM,
+        scene=guild_scene(member.guild.id, member.guild.name),
+        user=user_of(member),
+        time=joined,
+        self_id=bot_id,
+        inviter=inviter,
+        invited_via=invited_via,
+    )
+
+
+def left_event(
+    guild_id: int, guild_name: str, user: discord.abc.User, bot_id: str, *, kicked: bool
+) -> MemberLeft:
+    now = datetime.now(UTC)
+    return MemberLeft(
+        id=f"{user.id}:{int(now.timestamp() * 1000)}",
+        platform=PLATFORM,
+        scene=guild_scene(guild_id, guild_name),
+        user=user_of(user),
+        time=now,
+        self_id=bot_id,
+        kicked=kicked,
+    )

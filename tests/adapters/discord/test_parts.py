@@ -1,0 +1,164 @@
+"""The Discord adapter's pure parts: slash generation, invite attribution, export, settings."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+import pytest
+
+from adapters.discord import LOCALES, configured, slash
+from adapters.discord.invites import InviteInfo, Snapshot, attribute
+from adapters.discord.settings import read_settings
+from shequn import Context, Mention, Message, Plugin, Settings, Text, User
+from shequn.internal.plugin import CommandSpec
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _commands() -> list[CommandSpec]:
+    plugin = Plugin("sample")
+
+    @plugin.command("quote", aliases=["语录"])
+    async def quote(
+        ctx: Context, who: User, mode: Literal["add", "show"] = "show", *, text: str = ""
+    ) -> None: ...
+
+    @plugin.command("quote top", aliases=["语录 排行"])
+    async def top(ctx: Context, count: int = 5) -> None: ...
+
+    @plugin.command("名字")
+    async def bad(ctx: Context) -> None: ...
+
+    @plugin.command("set")
+    async def setting(ctx: Context, flag: bool, ratio: float) -> None: ...
+
+    return plugin.commands
+
+
+def _built() -> slash.SlashCommands:
+    return slash.build(_commands(), lambda spec, loc: f"{spec.name} ({loc})", lambda p, loc: p.name)
+
+
+def test_slash_commands_have_typed_options_subcommands_and_chinese_names() -> None:
+    built = _built()
+    by_name = {c["name"]: c for c in built.payload}
+    assert set(by_name) == {"quote", "set", "名字"}  # Chinese letters are allowed by Discord
+    quote = by_name["quote"]
+    assert quote["name_localizations"] == {"zh-CN": "语录"}
+    run, top = quote["options"]
+    assert (run["name"], run["type"], top["name"]) == ("run", 1, "top")
+    assert top["name_localizations"] == {"zh-CN": "排行"}
+    options = {o["name"]: o for o in run["options"]}
+    assert options["who"]["type"] == 6 and options["who"]["required"]
+    assert options["mode"]["choices"] == [
+        {"name": "add", "value": "add"},
+        {"name": "show", "value": "show"},
+    ]
+    assert [o["type"] for o in by_name["set"]["options"]] == [5, 10]
+    assert quote["description_localizations"]["zh-CN"] == "quote (zh-CN)"
+    assert built.routes[("quote", "top")].name == "quote top"
+
+
+def test_an_invocation_reads_back_as_the_typed_command() -> None:
+    built = _built()
+    data = {
+        "name": "quote",
+        "options": [
+            {
+                "type": 1,
+                "name": "run",
+                "options": [
+                    {"name": "who", "type": 6, "value": "42"},
+                    {"name": "text", "type": 3, "value": 'he said "hi"  there'},
+                ],
+            }
+        ],
+        "resolved": {"users": {"42": {"id": "42", "username": "bob"}}},
+    }
+    found = slash.invocation(built.routes, data, "/", "discord")
+    assert found is not None and found.command.name == "quote"
+    # The skipped ``mode`` keeps its default so ``text`` lands where it belongs.
+    said = Text(' he said "hi" there')
+    assert found.message == Message(
+        [Text("/quote"), Text(" "), Mention("42", "bob"), Text(" show"), said]
+    )
+    assert slash.invocation(built.routes, {"name": "nope"}, "/", "discord") is None
+    assert slash.invocation(built.routes, {"options": 5}, "/", "discord") is None
+
+
+def _snapshot(uses: dict[str, int], vanity: int | None = None, max_uses: int = 0) -> Snapshot:
+    invites = {
+        code: InviteInfo(uses=n, max_uses=max_uses, inviter_id="7", inviter_name="bob")
+        for code, n in uses.items()
+    }
+    return Snapshot(invites, vanity)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (_snapshot({"a": 1, "b": 0}), _snapshot({"a": 2, "b": 0}), (("7", "bob"), "invite_uses:a")),
+        (_snapshot({"a": 1}, 5), _snapshot({"a": 1}, 6), (None, "vanity_url")),
+        (_snapshot({"a": 1}, 5), _snapshot({"a": 2}, 6), (None, "unknown")),
+        (_snapshot({"a": 1, "b": 0}), _snapshot({"a": 2, "b": 1}), (None, "unknown")),
+        (_snapshot({"a": 1}), _snapshot({"a": 3}), (None, "unknown")),
+        (_snapshot({"a": 1}), _snapshot({"a": 1}), (None, "unknown")),
+        (_snapshot({"a": 1}), _snapshot({"a": 1, "new": 1}), (("7", "bob"), "invite_uses:new")),
+        (_snapshot({"one": 0}, max_uses=1), _snapshot({}), (("7", "bob"), "invite_uses:one")),
+    ],
+)
+def test_invite_attribution(
+    before: Snapshot, after: Snapshot, expected: tuple[tuple[str, str] | None, str]
+) -> None:
+    found = attribute(before, after, {}, bot_id="1")
+    assert (found.inviter, found.via) == expected
+
+
+def test_a_bot_made_invite_credits_its_member_or_nobody() -> None:
+    made_by_bot = InviteInfo(uses=0, max_uses=0, inviter_id="1", inviter_name="shequn")
+    before = Snapshot({"p": made_by_bot}, None)
+    after = Snapshot({"p": InviteInfo(1, 0, "1", "shequn")}, None)
+    assert attribute(before, after, {"p": ("9", "alice")}, "1").inviter == ("9", "alice")
+    unknown_owner = attribute(before, after, {}, "1")
+    assert (unknown_owner.inviter, unknown_owner.via) == (None, "invite_uses:p")
+
+
+def test_export_escapes_markdown_and_splits_long_text() -> None:
+    from adapters.discord.exporter import export
+
+    parts = export(Message(["**not bold** @everyone ", Mention("5", "x"), "\n" + "y" * 2500]))
+    assert parts[0].content.startswith("\\*\\*not bold\\*\\* @\u200beveryone <@5>")
+    assert [len(p.content) for p in parts][1:] == [2000, 500]
+    assert parts[0].mentions == [5]
+
+
+def test_settings_and_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in list(__import__("os").environ):
+        if key.upper().startswith("SHEQUN_DISCORD__"):
+            monkeypatch.delenv(key)
+    assert not configured(Settings())
+    monkeypatch.setenv("SHEQUN_DISCORD__TOKEN", "secret")
+    monkeypatch.setenv("SHEQUN_DISCORD__GUILD_IDS", "123")
+    settings = Settings()
+    assert configured(settings)
+    options = read_settings(settings)
+    assert options.token.get_secret_value() == "secret" and options.guild_ids == [123]
+    assert "secret" not in repr(options)
+
+
+def test_locales_have_the_same_keys() -> None:
+    en = tomllib.loads((LOCALES / "en.toml").read_text("utf-8"))
+    zh = tomllib.loads((LOCALES / "zh-CN.toml").read_text("utf-8"))
+    assert set(en) == set(zh)
+
+
+def test_the_package_does_not_import_discord_py() -> None:
+    code = (
+        "import sys, adapters.discord as d; from shequn import Settings; "
+        "d.configured(Settings()); assert 'discord' not in sys.modules, 'discord imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
