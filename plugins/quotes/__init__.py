@@ -1,0 +1,17 @@
+"""Quote archive (收录经典语录): reply to a message with ``/quote`` to keep it; members find
+quotes at random, by member or by full-text search (Chinese included), and vote; a daily
+review (精华回顾) and a weekly best-of post the best ones."""
+
+from shequn import App
+
+from . import commands, digest  # noqa: F401  (registers handlers)
+from .declaration import QuotesConfig, plugin
+from .search import install
+
+
+@plugin.on_startup
+async def _index(app: App) -> None:
+    await install(app)
+
+
+__all__ = ["QuotesConfig", "plugin"]
