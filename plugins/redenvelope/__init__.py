@@ -1,0 +1,12 @@
+"""Red envelopes (拼手气红包): a member puts N points into K random shares; the first K to
+grab get one each; what nobody grabbed goes back to the giver when the envelope expires.
+
+The giver pays from their balance in the same transaction that creates the shares; grabs are
+conditional updates with a unique (envelope, taker) index; every movement is a keyed ledger
+posting, so grabbed + returned always equals what was paid.
+"""
+
+from . import commands  # noqa: F401  (registers handlers)
+from .declaration import RedEnvelopeConfig, plugin
+
+__all__ = ["RedEnvelopeConfig", "plugin"]
