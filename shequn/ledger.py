@@ -3,6 +3,7 @@ synchronous functions to use inside a ``db.write`` function, so a plugin's own r
 postings commit together."""
 
 from shequn.internal.ledger import (
+    Entry,
     Ledger,
     Outcome,
     Posting,
@@ -11,6 +12,7 @@ from shequn.internal.ledger import (
     balances_where,
     count_postings,
     credits_by_person,
+    entries,
     move,
     post,
     standing,
@@ -18,6 +20,7 @@ from shequn.internal.ledger import (
 )
 
 __all__ = [
+    "Entry",
     "Ledger",
     "Outcome",
     "Posting",
@@ -26,6 +29,7 @@ __all__ = [
     "balances_where",
     "count_postings",
     "credits_by_person",
+    "entries",
     "move",
     "post",
     "standing",

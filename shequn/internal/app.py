@@ -29,6 +29,7 @@ from shequn.internal.registry import Disposer, Registry
 from shequn.internal.scheduler import DueJob, Scheduler
 from shequn.internal.storage import migrate
 from shequn.internal.storage.database import Database
+from shequn.internal.titles import Titles
 from shequn.internal.web import WebServer
 
 log = logging.getLogger("shequn")
@@ -55,6 +56,7 @@ class App:
         self.registry = Registry()
         self.ledger = Ledger(self.db, self.clock)
         self.identity = Identity(self.db, self.clock)
+        self.titles = Titles(self.db, self.clock)
         self.invites = Invites(self.db, self.clock)
         self.group_settings = GroupSettings(self.db, settings.plugin_defaults)
         self.scheduler = Scheduler(self.db, self.clock, self._run_job)

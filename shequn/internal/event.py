@@ -144,6 +144,9 @@ class JoinRequested(Event):
 
     comment: str = ""
     request_id: str = ""
+    inviter: User | None = None
+    """Who invited the applicant, where the platform tells it (QQ ``invitor_id``, the
+    creator of a Telegram invite link)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -254,3 +254,38 @@ class Ledger:
             return [LedgerEntry.model_validate(dict(r._mapping)) for r in rows]
 
         return await self._db.read(read)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One ledger row, as other plugins read it to measure activity."""
+
+    person: str
+    amount: int
+    reason: str
+    key: str
+    created_at: float
+
+
+def entries(conn: Connection, community: str, plugin: str, *, since: float = 0.0) -> list[Entry]:
+    """Rows ``plugin`` posted in ``community`` since ``since``, oldest first (e.g. the
+    ``signin`` plugin's rows tell who signed in on which day, through their keys)."""
+    rows = conn.execute(
+        select(
+            _ledger.c.person,
+            _ledger.c.amount,
+            _ledger.c.reason,
+            _ledger.c.idem_key,
+            _ledger.c.created_at,
+        )
+        .where(
+            _ledger.c.community == community,
+            _ledger.c.plugin == plugin,
+            _ledger.c.created_at >= since,
+        )
+        .order_by(_ledger.c.id)
+    )
+    return [
+        Entry(str(r.person), int(r.amount), str(r.reason), str(r.idem_key), float(r.created_at))
+        for r in rows
+    ]

@@ -99,6 +99,18 @@ class Harness:
         event = self.platform.join_event(user, group or self.group, inviter)
         return "\n".join(await self._collect(event))
 
+    async def request_join(
+        self,
+        user: str,
+        comment: str = "",
+        *,
+        inviter: str | None = None,
+        group: str | None = None,
+    ) -> str:
+        """``user`` applies to join (a join request with ``comment``); what the bot sent."""
+        event = self.platform.join_request_event(user, group or self.group, comment, inviter)
+        return "\n".join(await self._collect(event))
+
     async def leave(self, user: str, *, group: str | None = None) -> str:
         event = self.platform.leave_event(user, group or self.group)
         return "\n".join(await self._collect(event))

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "core_0003"
-down_revision = "core_0001"
+down_revision = "core_0002"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,13 @@
+"""Welcome ritual (入群仪式): verification, join applications, rules, welcome and goodbye.
+
+Newcomers prove they are people (a button, a sum or an emoji, within a time limit, muted
+meanwhile), are welcomed by name with who invited them, asked to accept the group's rules
+and to introduce themselves. Applications are approved by the group's rules or queued for
+admins. Every step happens once per join, however often the platform delivers it.
+"""
+
+from . import applications, blocklist, farewell, preview, rules, state, verify  # noqa: F401
+from .config import WelcomeConfig
+from .declaration import plugin
+
+__all__ = ["WelcomeConfig", "plugin"]
