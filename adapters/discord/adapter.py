@@ -28,7 +28,7 @@ from adapters.discord.builder import (
     message_event,
 )
 from adapters.discord.exporter import export
-from adapters.discord.invites import InviteInfo, InviteTracker
+from adapters.discord.invites import InviteInfo, InviteTracker, Personal
 from adapters.discord.replies import CURRENT, InteractionReply, answer
 from adapters.discord.settings import DiscordSettings
 from shequn import (
@@ -418,8 +418,17 @@ class DiscordAdapter(Adapter):
             channel.create_invite(max_age=0, max_uses=0, unique=True, reason=name[:400] or None),
         )
         info = InviteInfo(uses=0, max_uses=0, inviter_id=self.bot_id, inviter_name="")
-        self.invites.remember_personal(guild.id, invite.code, info, (user.id, user.name))
+        self.invites.remember_personal(
+            guild.id, invite.code, info, Personal(user.id, user.name, name)
+        )
         return str(invite.url)
+
+    async def member_count(self, scene: Scene) -> int:
+        guild = await self._guild(scene)
+        if guild.member_count is not None:
+            return guild.member_count
+        counted = await self.client.fetch_guild(guild.id, with_counts=True)
+        return counted.approximate_member_count or 0
 
     # -- invite reads for the tracker ----------------------------------------------------
 

@@ -20,6 +20,8 @@ from typing import Any
 log = logging.getLogger("shequn.discord.invites")
 
 VIA_INVITE = "invite_uses:"
+VIA_NAMED = "invite_link:"
+"""A personal invite the bot made, by the name it was made with (as on Telegram)."""
 VIA_VANITY = "vanity_url"
 VIA_UNKNOWN = "unknown"
 
@@ -67,8 +69,17 @@ def parse_invites(payload: list[Mapping[str, Any]]) -> dict[str, InviteInfo]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Personal:
+    """A personal invite the bot made for a member."""
+
+    owner_id: str
+    owner_name: str
+    name: str
+
+
 def attribute(
-    before: Snapshot, after: Snapshot, personal: Mapping[str, tuple[str, str]], bot_id: str
+    before: Snapshot, after: Snapshot, personal: Mapping[str, Personal], bot_id: str
 ) -> Attribution:
     """Compare two snapshots around one join."""
     grown: list[tuple[str, int]] = []
@@ -97,11 +108,12 @@ def attribute(
 
 
 def _credit(
-    code: str, info: InviteInfo, personal: Mapping[str, tuple[str, str]], bot_id: str
+    code: str, info: InviteInfo, personal: Mapping[str, Personal], bot_id: str
 ) -> Attribution:
     owner = personal.get(code)
     if owner is not None:
-        return Attribution(owner, VIA_INVITE + code)
+        via = VIA_NAMED + owner.name if owner.name else VIA_INVITE + code
+        return Attribution((owner.owner_id, owner.owner_name), via)
     if info.inviter_id is None or info.inviter_id == bot_id:
         # Made by the bot for someone we no longer know: the invite is known, its owner is not.
         return Attribution(None, VIA_INVITE + code)
@@ -117,8 +129,8 @@ class InviteTracker:
         self.bot_id = bot_id
         self._snapshots: dict[int, Snapshot] = {}
         self._locks: dict[int, asyncio.Lock] = {}
-        self.personal: dict[str, tuple[str, str]] = {}
-        """Codes of personal invites the bot made -> (member id, name)."""
+        self.personal: dict[str, Personal] = {}
+        """Codes of personal invites the bot made -> whose they are."""
 
     def _lock(self, guild_id: int) -> asyncio.Lock:
         return self._locks.setdefault(guild_id, asyncio.Lock())
@@ -140,7 +152,7 @@ class InviteTracker:
                 self._snapshots[guild_id] = snapshot
 
     def remember_personal(
-        self, guild_id: int, code: str, info: InviteInfo, owner: tuple[str, str]
+        self, guild_id: int, code: str, info: InviteInfo, owner: Personal
     ) -> None:
         """A personal invite just made: known before anyone can use it."""
         self.personal[code] = owner

@@ -149,7 +149,7 @@ async def test_member_join_is_attributed_by_invite_uses(world: World) -> None:
     await fake.join(guild, ("200000000000000004", "frank"), via=code)
     await eventually(lambda: len(seen) == 4)
     assert seen[3].inviter is not None and seen[3].inviter.id == ALICE[0]
-    assert seen[3].invited_via == f"invite_uses:{code}"
+    assert seen[3].invited_via == "invite_link:alice's invite"
 
 
 async def test_simultaneous_joins_are_never_credited_to_the_wrong_member(world: World) -> None:
@@ -225,6 +225,7 @@ async def test_kick_is_denied_to_a_member_and_done_once_for_an_admin(world: Worl
 async def test_owner_and_admin_levels_come_from_the_server(world: World) -> None:
     _, adapter = await world.start()
     scene = adapter_scene(world)
+    assert await adapter.member_count(scene) == 5
     level = adapter.role_of
     assert await level(scene, User(platform="discord", id=OWNER[0])) is Level.OWNER
     assert await level(scene, User(platform="discord", id=ADMIN[0])) is Level.ADMIN

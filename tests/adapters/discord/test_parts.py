@@ -11,7 +11,7 @@ from typing import Literal
 import pytest
 
 from adapters.discord import LOCALES, configured, slash
-from adapters.discord.invites import InviteInfo, Snapshot, attribute
+from adapters.discord.invites import InviteInfo, Personal, Snapshot, attribute
 from adapters.discord.settings import read_settings
 from shequn import Context, Mention, Message, Plugin, Settings, Text, User
 from shequn.internal.plugin import CommandSpec
@@ -122,7 +122,8 @@ def test_a_bot_made_invite_credits_its_member_or_nobody() -> None:
     made_by_bot = InviteInfo(uses=0, max_uses=0, inviter_id="1", inviter_name="shequn")
     before = Snapshot({"p": made_by_bot}, None)
     after = Snapshot({"p": InviteInfo(1, 0, "1", "shequn")}, None)
-    assert attribute(before, after, {"p": ("9", "alice")}, "1").inviter == ("9", "alice")
+    owned = attribute(before, after, {"p": Personal("9", "alice", "ref-abc")}, "1")
+    assert (owned.inviter, owned.via) == (("9", "alice"), "invite_link:ref-abc")
     unknown_owner = attribute(before, after, {}, "1")
     assert (unknown_owner.inviter, unknown_owner.via) == (None, "invite_uses:p")
 
