@@ -46,9 +46,15 @@ class Inbound:
         self.me = me
         self.known = KnownUsers()
         self.long_data = long_data
-        self.make = Builder(me, username, self.known.get)
+        self.make = Builder(me, username, self._resolve)
+        self._username = username.lower()
         self._answer = answer
         self._forget_admins = forget_admins
+
+    def _resolve(self, username: str) -> User | None:
+        if self._username and username.lower() == self._username:
+            return self.me
+        return self.known.get(username)
 
     async def event_of(self, raw: Any) -> Event | None:
         """The event ``raw`` stands for; None (logged) for malformed or unhandled updates."""

@@ -67,6 +67,7 @@ class FakeBotAPI:
     _arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
     _called: asyncio.Condition = field(default_factory=asyncio.Condition)
     _failures: dict[str, list[int]] = field(default_factory=dict)
+    _refusals: dict[str, tuple[int, str]] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     webhook: Json = field(default_factory=dict)
 
@@ -110,6 +111,10 @@ class FakeBotAPI:
     def fail(self, method: str, *, retry_after: int, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with 429 and ``retry_after``."""
         self._failures.setdefault(method, []).extend([retry_after] * times)
+
+    def refuse(self, method: str, code: int, description: str) -> None:
+        """Answer every later call of ``method`` with error ``code`` and ``description``."""
+        self._refusals[method] = (code, description)
 
     def calls_of(self, method: str) -> list[Json]:
         return [c.params for c in self.calls if c.method == method]
@@ -173,6 +178,8 @@ class FakeBotAPI:
                 },
                 status=429,
             )
+        if method in self._refusals:
+            return _error(*self._refusals[method])
         handler = getattr(self, "_" + method, None)
         if handler is None:
             return _error(404, "Not Found: method not found")

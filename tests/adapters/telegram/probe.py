@@ -57,7 +57,7 @@ async def quote(ctx: Context) -> None:
 
 
 @plugin.command("who")
-async def who(ctx: Context) -> None:
+async def who(ctx: Context, *, rest: str = "") -> None:
     event = ctx.event
     assert isinstance(event, MessageEvent)
     names = [f"{s.user_id}:{s.name}" for s in event.message if isinstance(s, Mention)]
