@@ -48,12 +48,12 @@ def _streaks(conn: Connection, community: str, ctx: JobContext, _: TitlesConfig)
     return streaks(conn, community, ctx.today(), since)
 
 
-def _credits(plugin_name: str) -> Score:
+def _credits(plugin_name: str, skip: str = "") -> Score:
     def score(
         conn: Connection, community: str, ctx: JobContext, cfg: TitlesConfig
     ) -> dict[str, int]:
         since = (ctx.now() - timedelta(days=cfg.rule_days)).timestamp()
-        return net_credits(conn, community, plugin_name, since)
+        return net_credits(conn, community, plugin_name, since, skip)
 
     return score
 
@@ -78,7 +78,7 @@ RULES = (
         lambda c: c.inviters_rule,
         lambda c: c.inviters_title,
         lambda c: c.inviters_minimum,
-        _credits("referral"),
+        _credits("referral", skip="referral welcome"),
     ),
 )
 

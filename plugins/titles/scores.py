@@ -8,7 +8,8 @@ The rules never import the plugins they measure; they read the rows those plugin
   no ledger row and do not count.
 - **quotes** and **inviters**: credits minus debits that the ``quotes`` (or ``referral``)
   plugin posted in the window: one credit per accepted quote (per rewarded invitation), a
-  reverted reward (a debit) takes one back.
+  reverted reward (a debit) takes one back; the referral plugin's ``referral welcome``
+  points for invitees do not count.
 """
 
 from __future__ import annotations
@@ -50,10 +51,16 @@ def streaks(conn: Connection, community: str, today: date, since: float) -> dict
     return found
 
 
-def net_credits(conn: Connection, community: str, plugin: str, since: float) -> dict[str, int]:
-    """Credits minus debits per person that ``plugin`` posted since ``since``."""
+def net_credits(
+    conn: Connection, community: str, plugin: str, since: float, skip: str = ""
+) -> dict[str, int]:
+    """Credits minus debits per person that ``plugin`` posted since ``since``, leaving out
+    rows whose reason starts with ``skip`` (the referral plugin's welcome points go to the
+    invitee, not the inviter)."""
     score: dict[str, int] = defaultdict(int)
     for entry in entries(conn, community, plugin, since=since):
+        if skip and entry.reason.startswith(skip):
+            continue
         if entry.amount > 0:
             score[entry.person] += 1
         elif entry.amount < 0:

@@ -35,8 +35,9 @@ async def new_bot(make_bot: MakeBot, *plugins: object, **config: object) -> Harn
 
 
 async def post(bot: Harness, user: str, plugin: str, amount: int, key: str) -> None:
+    reason = f"{plugin} {key}"
     await bot.app.ledger.post(
-        Posting(bot.person(user), bot.community(), amount, plugin, key, "test:group", plugin)
+        Posting(bot.person(user), bot.community(), amount, reason, key, "test:group", plugin)
     )
 
 
@@ -154,6 +155,9 @@ async def test_quote_and_inviter_rules_from_the_ledger(make_bot: MakeBot) -> Non
     await post(bot, "dave", "referral", 50, "r1")
     await post(bot, "erin", "referral", 50, "r2")
     await post(bot, "erin", "referral", -50, "r2:revert")  # reverted: does not count
+    await bot.app.ledger.post(  # welcome points of an invitee are no invitation
+        Posting(bot.person("frank"), bot.community(), 5, "referral welcome", "w1", "", "referral")
+    )
     report = await bot.advance(DAY)
     assert "🖋 bob now hold(s) “Wordsmith” with 2 accepted quote(s)!" in report
     assert "🤝 dave now hold(s) “KOL” with 1 rewarded invitation(s)!" in report
