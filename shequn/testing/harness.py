@@ -74,10 +74,13 @@ class Harness:
         user: str | None = None,
         group: str | None = "",
         event_id: str | None = None,
+        reply_to: str | None = None,
     ) -> str:
-        """Post ``text`` as ``user`` in ``group`` (None: in private); the replies, joined."""
+        """Post ``text`` as ``user`` in ``group`` (None: in private); the replies, joined.
+
+        ``reply_to`` makes it a reply to that message id, quoting it when remembered."""
         where = self.group if group == "" else group
-        event = self.platform.message_event(user or self.user, text, where, event_id)
+        event = self.platform.message_event(user or self.user, text, where, event_id, reply_to)
         return "\n".join(await self._collect(event))
 
     async def deliver(self, event: Event) -> list[str]:
@@ -91,9 +94,10 @@ class Harness:
         user: str | None = None,
         group: str | None = "",
         event_id: str | None = None,
+        reply_to: str | None = None,
     ) -> Event:
         where = self.group if group == "" else group
-        return self.platform.message_event(user or self.user, text, where, event_id)
+        return self.platform.message_event(user or self.user, text, where, event_id, reply_to)
 
     async def join(self, user: str, *, inviter: str | None = None, group: str | None = None) -> str:
         event = self.platform.join_event(user, group or self.group, inviter)

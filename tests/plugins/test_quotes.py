@@ -27,8 +27,7 @@ async def new_bot(make_bot: MakeBot, **options: object) -> Harness:
 
 async def reply(bot: Harness, text: str, to: str, user: str = "alice") -> str:
     """``user`` answers message ``to`` with ``text``."""
-    event = bot.platform.message_event(user, text, bot.group, reply_to=to)
-    return "\n".join(await bot.deliver(event))
+    return await bot.say(text, user=user, reply_to=to)
 
 
 async def archived(bot: Harness, text: str, author: str, message_id: str) -> int:
