@@ -24,6 +24,8 @@ log = logging.getLogger("shequn.telegram.pacing")
 T = TypeVar("T")
 NETWORK_RETRIES = 3
 NETWORK_PAUSE = 1.0
+PRUNE_AT = 1_000
+"""Chats tracked before idle ones are forgotten."""
 
 
 @dataclass
@@ -78,13 +80,20 @@ class Pacer:
     def _chat(self, chat: str, group: bool) -> _Chat:
         state = self._chats.get(chat)
         if state is None:
-            window = (
-                Window(self.group_per_minute, 60.0)
-                if group
-                else Window(self.private_per_second, 1.0)
-            )
+            if len(self._chats) >= PRUNE_AT:
+                self._prune()
+            if group:
+                window = Window(self.group_per_minute, 60.0)
+            else:
+                window = Window(self.private_per_second, 1.0)
             state = self._chats[chat] = _Chat(asyncio.Lock(), window)
         return state
+
+    def _prune(self) -> None:
+        """Forget chats nobody is sending to whose windows have emptied (bounded memory)."""
+        for chat, state in list(self._chats.items()):
+            if state.users == 0 and state.window.idle:
+                del self._chats[chat]
 
     async def send(
         self, chat: str, group: bool, call: Callable[[], Awaitable[T]], *, paced: bool = True
@@ -100,8 +109,6 @@ class Pacer:
                 return await self.retrying(call)
         finally:
             state.users -= 1
-            if state.users == 0 and state.window.idle:
-                self._chats.pop(chat, None)
 
     async def retrying(self, call: Callable[[], Awaitable[T]]) -> T:
         """``call`` until it gets through a 429, or fails otherwise."""

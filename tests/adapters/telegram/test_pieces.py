@@ -224,3 +224,17 @@ def test_asking_whether_telegram_is_configured_imports_no_aiogram() -> None:
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
+
+
+async def test_idle_chats_are_forgotten() -> None:
+    from adapters.telegram import pacing
+
+    pacer = Pacer(private_per_second=1000, overall_per_second=100_000)
+
+    async def call() -> None:
+        return None
+
+    for chat in range(pacing.PRUNE_AT + 5):
+        pacer._chat(str(chat), False).window.period = 0.0
+        await pacer.send(str(chat), False, call)
+    assert len(pacer._chats) < 10
