@@ -35,14 +35,6 @@ async def signin_streak(ctx: Context, person: str) -> int:
     return streak_from_days(days, ctx.today())
 
 
-async def titles_of(ctx: Context, person: str) -> list[str] | None:
-    """The member's active titles, or None when this Shequn has no titles service."""
-    service: Any = getattr(ctx.app, "titles", None)
-    if service is None or not hasattr(service, "active_titles"):
-        return None
-    return list(await service.active_titles(person, ctx.community))
-
-
 async def unmet(ctx: Context, lottery: Lottery) -> Unmet | None:
     """The first requirement ``ctx``'s member does not meet, or None."""
     person = ctx.person
@@ -66,9 +58,7 @@ async def unmet(ctx: Context, lottery: Lottery) -> Unmet | None:
         if days < lottery.min_days:
             return Unmet("req.days", {"need": lottery.min_days, "have": days})
     if lottery.title:
-        held = await titles_of(ctx, person)
-        if held is None:
-            return Unmet("req.title_unavailable", {"title": lottery.title})
+        held = await ctx.app.titles.active_titles(person, ctx.community)
         if lottery.title not in held:
             return Unmet("req.title", {"title": lottery.title})
     return None
