@@ -99,12 +99,15 @@ class Bot:
             (package / "__init__.py").write_text(PROBE, encoding="utf-8")
             dirs.append(str(package.parent))
         plugin_dirs = ", ".join(f'"{d}"' for d in dirs)
+        # The probe's bare /kick and /mute stand in for moderation's commands of those names.
+        disabled = '["moderation"]' if probe else "[]"
         self.config.write_text(
             textwrap.dedent(
                 f"""\
                 locale = "{locale}"
                 timezone = "UTC"
                 plugin_dirs = [{plugin_dirs}]
+                disabled_plugins = {disabled}
 
                 [console]
                 user = "alice"
