@@ -21,7 +21,7 @@ from shequn.titles import TitleError
 from .config import TitlesConfig
 from .declaration import plugin
 from .push import push
-from .schedule import RULES_JOB, ensure_daily, schedule_next
+from .schedule import RULES_JOB, ensure_daily_if_active, schedule_next
 from .scores import STREAK_LOOKBACK_DAYS, leaders, net_credits, streaks
 
 log = logging.getLogger("shequn.titles")
@@ -91,8 +91,8 @@ def _score(
 
 @plugin.on(MessageEvent, priority=900)
 async def keep_scheduled(ctx: Context) -> None:
-    """Any message in a group starts that group's daily rule run (once)."""
-    await ensure_daily(ctx)
+    """A message of a member with measured activity starts the group's daily run (once)."""
+    await ensure_daily_if_active(ctx)
 
 
 @plugin.job(RULES_JOB)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import weakref
 from datetime import datetime, time, timedelta
 
-from shequn import App, JobContext
+from sqlalchemy import Connection
+
+from shequn import App, Context, JobContext
+from shequn.ledger import entries
 
 from .config import TitlesConfig
 
@@ -14,6 +17,37 @@ RULES_JOB = "rules"
 _scheduled: weakref.WeakKeyDictionary[App, set[str]] = weakref.WeakKeyDictionary()
 """Groups whose next run this process has already scheduled (the job key makes it once
 anyway; this only saves the write on every message)."""
+
+_checked: weakref.WeakKeyDictionary[App, dict[tuple[str, str], float]] = weakref.WeakKeyDictionary()
+"""(group, person) whose ledger activity was looked at without result, and when: a member
+is looked at again only after ``RECHECK_SECONDS``, so chat costs no database read."""
+RECHECK_SECONDS = 600.0
+CHECKED_LIMIT = 100_000
+
+RULE_PLUGINS = ("signin", "quotes", "referral")
+"""Plugins whose ledger rows the rules measure: a group starts its daily run once one of
+its members has such a row (so quiet groups never get a job)."""
+
+
+def _active(conn: Connection, community: str, person: str) -> bool:
+    return any(entries(conn, community, name, person=person, limit=1) for name in RULE_PLUGINS)
+
+
+async def ensure_daily_if_active(ctx: Context) -> None:
+    """Start the group's daily run once a member shows activity the rules measure."""
+    if ctx.scene is None or ctx.scene.is_private or ctx.group_key in _scheduled.get(ctx.app, ()):
+        return
+    checked = _checked.setdefault(ctx.app, {})
+    key = (ctx.group_key, ctx.person)
+    now = ctx.app.clock.now().timestamp()
+    if now - checked.get(key, -RECHECK_SECONDS) < RECHECK_SECONDS:
+        return
+    if len(checked) > CHECKED_LIMIT:
+        checked.clear()
+    checked[key] = now
+    community, person = ctx.community, ctx.person
+    if await ctx.app.db.read(lambda conn: _active(conn, community, person)):
+        await ensure_daily(ctx)
 
 
 def next_run(ctx: JobContext) -> datetime:

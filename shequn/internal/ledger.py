@@ -267,10 +267,19 @@ class Entry:
     created_at: float
 
 
-def entries(conn: Connection, community: str, plugin: str, *, since: float = 0.0) -> list[Entry]:
-    """Rows ``plugin`` posted in ``community`` since ``since``, oldest first (e.g. the
-    ``signin`` plugin's rows tell who signed in on which day, through their keys)."""
-    rows = conn.execute(
+def entries(
+    conn: Connection,
+    community: str,
+    plugin: str,
+    *,
+    since: float = 0.0,
+    person: str | None = None,
+    limit: int | None = None,
+) -> list[Entry]:
+    """Rows ``plugin`` posted in ``community`` since ``since`` (for one ``person``), oldest
+    first (e.g. the ``signin`` plugin's rows tell who signed in on which day, through their
+    keys)."""
+    query = (
         select(
             _ledger.c.person,
             _ledger.c.amount,
@@ -284,7 +293,11 @@ def entries(conn: Connection, community: str, plugin: str, *, since: float = 0.0
             _ledger.c.created_at >= since,
         )
         .order_by(_ledger.c.id)
+        .limit(limit)
     )
+    if person is not None:
+        query = query.where(_ledger.c.person == person)
+    rows = conn.execute(query)
     return [
         Entry(str(r.person), int(r.amount), str(r.reason), str(r.idem_key), float(r.created_at))
         for r in rows

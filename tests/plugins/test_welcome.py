@@ -27,6 +27,7 @@ _newcomer = Newcomer.__table__  # type: ignore[attr-defined]
 async def new_bot(make_bot: MakeBot, **config: object) -> Harness:
     bot = await make_bot(welcome_plugin, start=START)
     bot.make_admin("admin")
+    await bot.app.group_settings.set_enabled(welcome_plugin, "test:group", True)
     for key, value in config.items():
         await bot.app.group_settings.set_value(welcome_plugin, "test:group", key, str(value))
     return bot
@@ -47,6 +48,15 @@ def group_members(bot: Harness) -> set[str]:
 
 
 # -- verification -------------------------------------------------------------------------------
+
+
+async def test_off_until_admins_switch_it_on(make_bot: MakeBot) -> None:
+    bot = await make_bot(welcome_plugin, start=START)
+    bot.make_admin("admin")
+    assert await bot.join("carol") == ""
+    assert not bot.actions
+    assert "now on" in await bot.say("/plugin on welcome", user="admin")
+    assert "press the button" in await bot.join("dave")
 
 
 async def test_button_verification_mutes_then_welcomes(make_bot: MakeBot) -> None:
