@@ -55,6 +55,11 @@ async def test_bot_py_serves_telegram_from_the_config_file(api: FakeBotAPI, tmp_
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+        try:
+            _, stderr = await asyncio.wait_for(process.communicate(), 60)
+        except TimeoutError:
+            process.kill()
+            _, stderr = await process.communicate()
+            raise AssertionError(stderr.decode()[-4000:]) from None
     assert process.returncode == 0, stderr.decode()
     assert b"Traceback" not in stderr, stderr.decode()
