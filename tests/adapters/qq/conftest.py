@@ -141,7 +141,8 @@ async def running_bot(
     await app.start()
     app.start_web()
     task = asyncio.create_task(adapter.run())
-    await asyncio.wait_for(app.web.started.wait(), 10)
+    if app.web.needed:  # forward mode serves no endpoint
+        await asyncio.wait_for(app.web.started.wait(), 10)
     await asyncio.wait_for(adapter.host.ready.wait(), 10)
     running = Running(app, adapter, task, [])
     try:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from pathlib import Path
 
 import pytest
 import websockets
+from websockets.asyncio.server import ServerConnection
 
 from adapters.qq.adapter import QQAdapter
 from adapters.qq.builder import group_scene
 from shequn import Level
-from tests.adapters.qq.conftest import TOKEN, Running, wait_until
+from tests.adapters.qq.conftest import TOKEN, Running, running_bot, wait_until
 from tests.adapters.qq.fake import (
     text_of,
     v11_group_message,
@@ -207,3 +210,42 @@ async def test_token_required_unless_disabled() -> None:
     with pytest.raises(ValidationError, match="forward mode needs urls"):
         QQSettings(access_token=TOKEN, mode="forward")
     assert QQSettings(access_token=TOKEN, mode="forward", urls="ws://x").urls == ["ws://x"]
+
+
+async def test_forward_mode_connects_with_the_token(tmp_path: Path) -> None:
+    """Shequn dials the implementation's WebSocket server and presents the token."""
+    seen: list[str | None] = []
+    answered: asyncio.Future[dict[str, object]] = asyncio.get_running_loop().create_future()
+
+    async def implementation(ws: ServerConnection) -> None:
+        seen.append(ws.request.headers.get("Authorization") if ws.request else None)
+        await ws.send(
+            json.dumps(
+                {
+                    "time": 1,
+                    "self_id": int(BOT),
+                    "post_type": "meta_event",
+                    "meta_event_type": "lifecycle",
+                    "sub_type": "connect",
+                }
+            )
+        )
+        await ws.send(json.dumps(v11_group_message(BOT, GROUP, 42, "/signin", message_id=3)))
+        async for raw in ws:
+            frame = json.loads(raw)
+            if frame["action"] == "send_group_msg" and not answered.done():
+                answered.set_result(frame["params"])
+            await ws.send(
+                json.dumps(
+                    {"status": "ok", "retcode": 0, "data": {"message_id": 1}, "echo": frame["echo"]}
+                )
+            )
+
+    async with websockets.serve(implementation, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        section = {"access_token": TOKEN, "mode": "forward", "urls": [f"ws://127.0.0.1:{port}"]}
+        async with running_bot(tmp_path, "qq", section) as running:
+            params = await asyncio.wait_for(answered, 10)
+            assert not running.app.web.needed  # no reverse endpoint is served
+    assert seen[0] == f"Bearer {TOKEN}"
+    assert params["group_id"] == GROUP
