@@ -14,7 +14,7 @@ from typing import Any
 from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Column, Connection, MetaData, String, Table
 from sqlmodel import SQLModel
 
 CORE_MIGRATIONS = Path(__file__).with_name("migrations")
@@ -30,9 +30,16 @@ def _script(locations: Iterable[Path]) -> tuple[Config, ScriptDirectory]:
 def upgrade(conn: Connection, locations: Iterable[Path]) -> list[str]:
     """Apply every pending revision of the core and of the given plugin folders.
 
-    Returns the revisions now current (one per branch head).
+    Branches of plugins that are not loaded now (disabled or uninstalled) are set aside for
+    the upgrade and put back after it, in the same transaction: their tables stay, and so
+    does the record of how far they were migrated, for the day the plugin returns.
+
+    Returns the revisions now current (one per branch head, the set-aside ones included).
     """
     config, script = _script(locations)
+    absent = _unknown_heads(conn, script)
+    if absent:
+        conn.execute(_version_table.delete().where(_version_table.c.version_num.in_(absent)))
 
     def step(revision: Any, _context: Any) -> Any:
         return script._upgrade_revs("heads", revision)
@@ -41,7 +48,26 @@ def upgrade(conn: Connection, locations: Iterable[Path]) -> list[str]:
         env.configure(connection=conn, target_metadata=SQLModel.metadata)
         env.run_migrations()
         heads = env.get_context().get_current_heads()
-    return sorted(heads)
+    if absent:
+        conn.execute(_version_table.insert(), [{"version_num": rev} for rev in absent])
+    return sorted([*heads, *absent])
+
+
+_version_table = Table("alembic_version", MetaData(), Column("version_num", String(32)))
+
+
+def _unknown_heads(conn: Connection, script: ScriptDirectory) -> list[str]:
+    """Recorded revisions that none of the given migration folders knows."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script.revision import ResolutionError
+
+    unknown = []
+    for revision in MigrationContext.configure(conn).get_current_heads():
+        try:
+            script.revision_map.get_revision(revision)
+        except ResolutionError:
+            unknown.append(revision)
+    return unknown
 
 
 def current(conn: Connection) -> list[str]:
