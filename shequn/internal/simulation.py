@@ -133,6 +133,9 @@ class SimulatedPlatform(Adapter):
             platform=self.platform, kind=SceneKind.PRIVATE, id=f"private:{user}", name=user
         )
 
+    def private_scene(self, user: User) -> Scene:
+        return self.private(user.id)
+
     def next_id(self) -> str:
         return f"{self._run_id}-{next(self._ids)}"
 

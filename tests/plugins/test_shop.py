@@ -137,7 +137,7 @@ async def test_codes_go_out_privately_one_per_order(make_bot: MakeBot) -> None:
     assert not any(code in public for code in codes)
     mine_public = await bot.say("/shop mine", user=private[0].scene.name or "u1")
     assert "fulfilled" in mine_public and "AAA" not in mine_public and "BBB" not in mine_public
-    owner = private[0].scene.id
+    owner = private[0].scene.name
     mine_private = await bot.say("/shop mine", user=owner, group=None)
     assert "code " in mine_private
 
