@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -162,17 +162,18 @@ class App:
             self._tasks.append(asyncio.create_task(self.web.serve(), name="shequn-web"))
 
     async def stop(self) -> None:
-        await self.web.stop()
-        await self.intake.close()
+        """Stop everything; a step that hangs is logged and left behind, never waited on
+        for ever, so a stop request always ends the process."""
+        await _bounded("web server", self.web.stop())
+        await _bounded("event intake", self.intake.close())
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            await _bounded(task.get_name(), _settled(task))
         self._tasks.clear()
-        for adapter in self.adapters.values():
-            await adapter.stop()
-        await self.db.close()
+        for platform, adapter in self.adapters.items():
+            await _bounded(f"adapter {platform}", adapter.stop())
+        await _bounded("database", self.db.close())
         self._started = False
 
     # -- events in, messages out -----------------------------------------------------------
@@ -235,3 +236,21 @@ class App:
         scene = scene_from_dict(scene_data) if isinstance(scene_data, dict) else None
         payload = {k: v for k, v in job.payload.items() if k != "_scene"}
         await spec.handler(JobContext(self, spec.plugin, scene), payload)
+
+
+STOP_STEP_SECONDS = 10.0
+
+
+async def _settled(task: asyncio.Task[None]) -> None:
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+
+
+async def _bounded(what: str, step: Awaitable[None]) -> None:
+    """Run one shutdown step, logging (not raising) a failure or a hang."""
+    try:
+        await asyncio.wait_for(step, STOP_STEP_SECONDS)
+    except TimeoutError:
+        log.error("stopping %s took over %.0fs; going on without it", what, STOP_STEP_SECONDS)
+    except Exception:
+        log.exception("stopping %s failed", what)

@@ -24,6 +24,7 @@ import os
 import pkgutil
 import signal
 import sys
+import threading
 import tomllib
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
@@ -263,7 +264,25 @@ async def serve(settings: Settings, selected: Sequence[tuple[str, ModuleType]]) 
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         _remove_signals(installed)
+        _exit_watchdog(SHUTDOWN_SECONDS)
         await app.stop()
+
+
+SHUTDOWN_SECONDS = 45.0
+
+
+def _exit_watchdog(seconds: float) -> None:
+    """End the process if stopping (including the interpreter's own exit) hangs: a stop
+    request must always stop the bot. Every write was committed before this point."""
+
+    def expire() -> None:
+        log.error("shutdown did not finish within %.0fs; exiting", seconds)
+        logging.shutdown()
+        os._exit(EXIT_FAILED)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
 
 
 def _install_signals(callback: Callable[[int], None]) -> list[int]:
