@@ -22,6 +22,7 @@ from shequn.internal.identity import Identity
 from shequn.internal.intake import Intake
 from shequn.internal.invites import Invites
 from shequn.internal.ledger import Ledger
+from shequn.internal.limits import Limits
 from shequn.internal.message import Message
 from shequn.internal.permission import Level
 from shequn.internal.plugin import Plugin
@@ -63,7 +64,8 @@ class App:
         self.dispatcher = Dispatcher(self)
         self.choices = PendingChoices()
         self.web = WebServer(settings.web)
-        self.intake = Intake(self.dispatch)
+        self.limits = Limits(self, settings.limits)
+        self.intake = Intake(self.dispatch, gate=self.limits.admit)
         self.adapters: dict[str, Adapter] = {}
         self.superusers = frozenset(settings.superusers)
         self._plugin_disposers: dict[str, Disposer] = {}

@@ -29,6 +29,14 @@ class DatabaseSettings(BaseModel):
     """Most writes committed together in one transaction (group commit)."""
 
 
+class ClusterSettings(BaseModel):
+    shared: bool = False
+    """Several workers on one (PostgreSQL) database: de-duplicate events across workers and
+    share command cooldowns through the database (one small write per event)."""
+    dedup_hours: float = Field(default=24.0, gt=0)
+    """How long an event key is remembered in the database."""
+
+
 class CommandSettings(BaseModel):
     prefixes: list[str] = Field(default_factory=lambda: ["/", "!", "#"])
     """Characters that start a command. Keyword aliases such as ``签到`` need none."""
@@ -54,6 +62,28 @@ class ConsoleSettings(BaseModel):
 class WebSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8080
+    dashboard: bool = False
+    """Serve the admin dashboard under ``/admin`` (log in with ``shequn admin token create``)."""
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    """A dashboard login lasts this long, then asks again."""
+    cookie_secure: bool = False
+    """Send the dashboard's cookies over HTTPS only (set it when served behind TLS)."""
+    broadcast_interval: float = Field(default=1.0, ge=0, le=600)
+    """Seconds between two announcement messages to groups of the same platform."""
+
+
+class LimitSettings(BaseModel):
+    """Rate limits applied to what people type or press, before it is queued."""
+
+    enabled: bool = True
+    user_per_second: float = Field(default=2.0, gt=0)
+    """Sustained messages a second one person may send the bot (all groups together)."""
+    user_burst: int = Field(default=20, ge=1)
+    """Messages one person may send at once before the sustained rate applies."""
+    group_per_second: float = Field(default=50.0, gt=0)
+    group_burst: int = Field(default=200, ge=1)
+    notice_seconds: float = Field(default=60.0, ge=0)
+    """At most one "slow down" notice per person (or group) in this many seconds."""
 
 
 class Settings(BaseSettings):
@@ -84,6 +114,8 @@ class Settings(BaseSettings):
     commands: CommandSettings = Field(default_factory=CommandSettings)
     console: ConsoleSettings = Field(default_factory=ConsoleSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    cluster: ClusterSettings = Field(default_factory=ClusterSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
 
     _toml_path: ClassVar[Path | None] = None
 

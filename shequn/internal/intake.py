@@ -4,7 +4,9 @@ An adapter calls :meth:`Intake.submit` and returns to its socket at once. Each s
 channel, private chat) gets a queue with one worker, so a slow handler in one group never
 delays another group, while a quiz answer can never overtake the question before it in the
 same group. Idle workers end; a scene's queue is bounded so a flood cannot eat the memory —
-beyond the bound the oldest waiting events of that scene are dropped with a warning.
+beyond the bound the oldest waiting events of that scene are dropped with a warning. An
+optional ``gate`` (the per-user and per-group rate limits) rejects a flooder's newest events
+before they are queued, so the bound is rarely reached by one person's flood.
 """
 
 from __future__ import annotations
@@ -23,9 +25,14 @@ SCENE_QUEUE_LIMIT = 1_000
 
 class Intake:
     def __init__(
-        self, handle: Callable[[Event], Awaitable[None]], *, limit: int = SCENE_QUEUE_LIMIT
+        self,
+        handle: Callable[[Event], Awaitable[None]],
+        *,
+        limit: int = SCENE_QUEUE_LIMIT,
+        gate: Callable[[Event], bool] | None = None,
     ) -> None:
         self._handle = handle
+        self._gate = gate
         self._limit = limit
         self._queues: dict[str, deque[Event]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
@@ -35,6 +42,8 @@ class Intake:
 
     def submit(self, event: Event) -> None:
         """Queue ``event`` for its scene; never blocks, never raises."""
+        if self._gate is not None and not self._gate(event):
+            return
         key = event.scene.key
         queue = self._queues.get(key)
         if queue is None:

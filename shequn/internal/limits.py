@@ -1,0 +1,138 @@
+"""Per-user and per-group rate limits at the intake, so one flooder never slows the others.
+
+Each person and each group has a token bucket. An event beyond a bucket is rejected *when it
+arrives* — the flooder's newest events go, never other members' waiting ones — and the person
+gets a "slow down" notice, itself limited to one per ``notice_seconds``. Only what people type
+or press is limited; joins, departures and join requests always pass. Buckets live in memory
+and are bounded, so a flood of new accounts cannot eat it either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from shequn.internal.config import LimitSettings
+from shequn.internal.event import ButtonPressed, Event, MessageEvent
+from shequn.internal.message import Mention, Message, Text
+
+if TYPE_CHECKING:
+    from shequn.internal.app import App
+
+log = logging.getLogger("shequn.limits")
+
+NAMESPACE = "limits"
+LOCALES = Path(__file__).with_name("limits_locales")
+MAX_BUCKETS = 50_000
+"""Above this many remembered buckets the least recently used are forgotten."""
+
+
+@dataclass(slots=True)
+class Bucket:
+    tokens: float
+    stamp: float
+
+    def take(self, now: float, rate: float, burst: int) -> bool:
+        self.tokens = min(float(burst), self.tokens + (now - self.stamp) * rate)
+        self.stamp = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+
+class Buckets:
+    """Token buckets by key, least recently used forgotten beyond ``MAX_BUCKETS``."""
+
+    def __init__(self, rate: float, burst: int, limit: int = MAX_BUCKETS) -> None:
+        self.rate = rate
+        self.burst = burst
+        self._limit = limit
+        self._buckets: OrderedDict[str, Bucket] = OrderedDict()
+
+    def take(self, key: str, now: float) -> bool:
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = Bucket(float(self.burst), now)
+            if len(self._buckets) > self._limit:
+                self._buckets.popitem(last=False)
+        else:
+            self._buckets.move_to_end(key)
+        return bucket.take(now, self.rate, self.burst)
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+
+class Limits:
+    """The gate :class:`~shequn.internal.intake.Intake` asks before queueing an event."""
+
+    def __init__(
+        self,
+        app: App,
+        settings: LimitSettings,
+        *,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._app = app
+        self._settings = settings
+        self._now = now
+        self._users = Buckets(settings.user_per_second, settings.user_burst)
+        self._groups = Buckets(settings.group_per_second, settings.group_burst)
+        self._noticed: OrderedDict[str, float] = OrderedDict()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.rejected = 0
+        app.translator.load_directory(NAMESPACE, LOCALES)
+
+    def admit(self, event: Event) -> bool:
+        """True to queue ``event``; False (after arranging a notice) to reject it."""
+        if not self._settings.enabled or not isinstance(event, MessageEvent | ButtonPressed):
+            return True
+        if event.user.key in self._app.superusers:
+            return True
+        now = self._now()
+        if not self._users.take(event.user.key, now):
+            self._reject(event, now, "user")
+            return False
+        if not event.scene.is_private and not self._groups.take(event.scene.group_key, now):
+            self._reject(event, now, "group")
+            return False
+        return True
+
+    def _reject(self, event: Event, now: float, why: str) -> None:
+        self.rejected += 1
+        key = event.user.key if why == "user" else event.scene.group_key
+        last = self._noticed.get(key)
+        if last is not None and now - last < self._settings.notice_seconds:
+            return
+        self._noticed[key] = now
+        self._noticed.move_to_end(key)
+        if len(self._noticed) > MAX_BUCKETS:
+            self._noticed.popitem(last=False)
+        log.warning("%s %s is over its rate limit: its newest events are rejected", why, key)
+        task = asyncio.get_running_loop().create_task(self._notify(event, why))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _notify(self, event: Event, why: str) -> None:
+        locale = self._app.group_locale(event.scene.group_key)
+        text = self._app.translator.translate(NAMESPACE, locale, f"limits.slow_down_{why}")
+        if why == "user" and not event.scene.is_private:
+            message = Message([Mention(event.user.id, event.user.name), Text(" " + text)])
+        else:
+            message = Message([Text(text)])
+        try:
+            await self._app.send(event.scene, message)
+        except Exception:
+            log.warning("could not send a slow-down notice in %s", event.scene.key, exc_info=True)
+
+    async def settle(self) -> None:
+        """Wait for the notices being sent (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
