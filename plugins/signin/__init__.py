@@ -5,7 +5,7 @@ the same transaction as the sign-in row, so a sign-in and its reward exist toget
 at all, however often the event is delivered. Missed days can be made up for points.
 """
 
-from . import daily, leaderboard, makeup, month  # noqa: F401  (registers commands)
+from . import daily, leaderboard, makeup, month, search  # noqa: F401  (registers commands)
 from .config import SigninConfig
 from .declaration import plugin
 

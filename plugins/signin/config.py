@@ -23,6 +23,10 @@ class SigninConfig(BaseModel):
     """How many days back a make-up may go (1: only yesterday)."""
     rank_size: int = Field(default=10, ge=1, le=50)
     """How many members ``/signin rank`` lists."""
+    note_min_length: int = Field(default=0, ge=0, le=1000)
+    """Letters or digits a note needs to earn the day's points (0: no note needed). A
+    sign-in without a long enough note still counts for the streak but earns nothing until
+    the member sends ``/signin NOTE`` again the same day with a long enough note."""
 
     @field_validator("streak_bonus", mode="before")
     @classmethod

@@ -3,7 +3,7 @@ as everywhere in Shequn, so both sort and compare alike on SQLite and PostgreSQL
 
 from __future__ import annotations
 
-from sqlalchemy import Index
+from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -23,3 +23,6 @@ class SigninRecord(SQLModel, table=True):
     """What this row did to the balance: the award with bonus, or minus a make-up's cost."""
     made_up: bool
     created_at: float
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """What the member wrote with the sign-in (学习打卡); None for a bare sign-in. Other
+    plugins (a digest, stats) may count rows with a note per community and ``day``."""

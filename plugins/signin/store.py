@@ -105,7 +105,14 @@ def current_streak(conn: Connection, who: Member, today: date) -> int:
 
 
 def _insert(
-    conn: Connection, who: Member, day: date, streak: int, points: int, made_up: bool, now: float
+    conn: Connection,
+    who: Member,
+    day: date,
+    streak: int,
+    points: int,
+    made_up: bool,
+    now: float,
+    note: str | None = None,
 ) -> bool:
     return insert_ignore(
         conn,
@@ -119,6 +126,7 @@ def _insert(
             "points": points,
             "made_up": made_up,
             "created_at": now,
+            "note": note,
         },
         ("person", "community", "day"),
     )
@@ -148,22 +156,80 @@ def _post(conn: Connection, who: Member, amount: int, reason: str, key: str, now
         raise _Undo(outcome)
 
 
+def signin_reason(day: date, streak: int, note: str | None) -> str:
+    """The ledger reason of a day's award; ``note`` at the end marks a sign-in with a note,
+    so digests and stats can count noted check-ins from the ledger alone."""
+    return f"{day.isoformat()} streak {streak}" + (" note" if note else "")
+
+
 def sign_in(
-    conn: Connection, who: Member, day: date, award_for: Callable[[int], Award], now: float
+    conn: Connection,
+    who: Member,
+    day: date,
+    award_for: Callable[[int], Award],
+    now: float,
+    note: str | None = None,
 ) -> SignedIn | AlreadySigned | Refused:
-    """Sign ``who`` in on ``day`` and award the day's points, once."""
+    """Sign ``who`` in on ``day`` and award the day's points, once. ``award_for`` may
+    return nothing (a note too short): the day still counts for the streak."""
     streak = (streak_on(conn, who, day - timedelta(days=1)) or 0) + 1
     award = award_for(streak)
     try:
         with conn.begin_nested():
-            if not _insert(conn, who, day, streak, award.total, False, now):
+            if not _insert(conn, who, day, streak, award.total, False, now, note):
                 return AlreadySigned(streak_on(conn, who, day) or 0)
-            reason = f"{day.isoformat()} streak {streak}"
+            reason = signin_reason(day, streak, note)
             _post(conn, who, award.total, reason, signin_key(who, day), now)
             _renumber_after(conn, who, day, streak)
     except _Undo as undo:
         return Refused(undo.outcome, balance_of(conn, who.person, who.community))
     return SignedIn(streak, award, balance_of(conn, who.person, who.community))
+
+
+@dataclass(frozen=True, slots=True)
+class NoteKept:
+    streak: int
+    award: Award | None
+    """The day's points, paid now because the note completed a sign-in that earned none."""
+    balance: int
+
+
+def add_note(
+    conn: Connection,
+    who: Member,
+    day: date,
+    note: str,
+    award_for: Callable[[int], Award] | None,
+    now: float,
+) -> NoteKept | Refused | None:
+    """Keep ``note`` with today's sign-in that has none yet, or (``award_for`` given) that
+    earned no points, paying them now. None when there is nothing to change. The update is
+    conditional and the payment keyed like the sign-in's, so it happens once."""
+    streak = streak_on(conn, who, day)
+    if streak is None:
+        return None
+    here = (*_mine(who), _record.c.day == day.isoformat(), _record.c.made_up.is_(False))
+    try:
+        with conn.begin_nested():
+            award = award_for(streak) if award_for is not None else None
+            if award is not None and award.total > 0:
+                paid = conn.execute(
+                    update(_record)
+                    .where(*here, _record.c.points == 0)
+                    .values(note=note, points=award.total)
+                ).rowcount
+                if paid == 1:
+                    reason = signin_reason(day, streak, note)
+                    _post(conn, who, award.total, reason, signin_key(who, day), now)
+                    return NoteKept(streak, award, balance_of(conn, who.person, who.community))
+            kept = conn.execute(
+                update(_record).where(*here, _record.c.note.is_(None)).values(note=note)
+            ).rowcount
+    except _Undo as undo:
+        return Refused(undo.outcome, balance_of(conn, who.person, who.community))
+    if kept != 1:
+        return None
+    return NoteKept(streak, None, balance_of(conn, who.person, who.community))
 
 
 def make_up(

@@ -460,3 +460,82 @@ def test_both_locales_have_the_same_keys() -> None:
     }
     assert set(catalogues) == {"en", "zh-CN"}
     assert catalogues["en"] == catalogues["zh-CN"]
+
+
+# -- notes (学习打卡) -------------------------------------------------------------------------
+
+
+async def notes(bot: Harness, user: str = "alice") -> dict[str, str | None]:
+    person = bot.person(user)
+
+    def read(conn: Connection) -> dict[str, str | None]:
+        rows = conn.execute(select(_record.c.day, _record.c.note).where(_record.c.person == person))
+        return {row.day: row.note for row in rows}
+
+    return await bot.app.db.read(read)
+
+
+async def test_signin_keeps_a_note_and_marks_the_ledger_reason(make_bot: MakeBot) -> None:
+    bot = await new_bot(make_bot)
+    reply = await bot.say("打卡 读完《置身事内》第三章")
+    assert reply.endswith("📝 Your note is kept.")
+    assert await notes(bot) == {"2025-03-10": "读完《置身事内》第三章"}
+    history = await bot.app.ledger.history(bot.person(), bot.community())
+    assert [entry.reason for entry in history] == ["2025-03-10 streak 1 note"]
+
+
+async def test_note_required_for_points_counts_the_streak_and_pays_once(
+    make_bot: MakeBot,
+) -> None:
+    bot = await new_bot(make_bot)
+    await bot.say("/config signin note_min_length 5", user="admin")
+    assert await bot.say("/signin 👍👍👍👍👍👍") == (
+        "✅ alice signed in (1-day streak), but without points: here a note of at least 5 "
+        "letters or digits earns them. Send /signin with your note today to earn them."
+    )
+    assert await bot.balance() == 0
+    assert "too short" in await bot.say("/signin ok!!")
+    event = bot.message("/signin 今天学了异步编程的取消")
+    replies = [await bot.deliver(event) for _ in range(3)]
+    replies.append(await bot.deliver(bot.message("/signin 再写一条更长的学习笔记")))
+    assert replies[0] == ["📝 alice, your note is kept: +10 points for today. Balance: 10."]
+    assert all("+10" not in "".join(r) for r in replies[1:])
+    assert await bot.balance() == 10
+    assert await ledger_rows(bot) == 1
+    assert await notes(bot) == {"2025-03-10": "今天学了异步编程的取消"}
+    await bot.advance(DAY)
+    assert "2-day streak, +10 points" in await bot.say("/signin 第二天的笔记内容")
+
+
+async def test_note_after_a_paid_signin_is_added_without_points(make_bot: MakeBot) -> None:
+    bot = await new_bot(make_bot)
+    await bot.say("/signin")
+    assert (
+        await bot.say("/signin a late note") == "📝 alice, your note is added to today's sign-in."
+    )
+    assert await bot.say("/signin another") == (
+        "alice, you have already signed in today (1-day streak). Come back tomorrow!"
+    )
+    assert await bot.balance() == 10
+    assert await notes(bot) == {"2025-03-10": "a late note"}
+
+
+async def test_notes_are_searched_and_counted(make_bot: MakeBot) -> None:
+    bot = await new_bot(make_bot)
+    await bot.say("/signin Reading about asyncio 100%", user="alice")
+    await bot.say("/signin", user="bob")
+    await bot.say("/signin asyncio tasks and cancellation", user="carol")
+    today = (await bot.say("/signin notes")).split("\n")
+    assert today[0] == "Sign-ins with a note today: 2"
+    assert sorted(today[1:]) == [
+        "2025-03-10 alice: Reading about asyncio 100%",
+        "2025-03-10 carol: asyncio tasks and cancellation",
+    ]
+    found = await bot.say("/signin notes ASYNCIO cancel")
+    assert found == (
+        "Notes containing “ASYNCIO cancel”: 1\n2025-03-10 carol: asyncio tasks and cancellation"
+    )
+    assert "Notes containing “100%”: 1" in await bot.say("/signin notes 100%")
+    assert "Notes containing “_”: 0" in await bot.say("/signin notes _")
+    await bot.say("/signin " + "长" * 5000, user="dave")
+    assert len((await notes(bot, "dave"))["2025-03-10"] or "") == 1000
