@@ -9,7 +9,13 @@ from shequn.internal.app import App
 from shequn.internal.arguments import UsageError
 from shequn.internal.clock import Clock, SimulatedClock, SystemClock, parse_delta, parse_duration
 from shequn.internal.config import Settings, adapter_settings, load_settings
-from shequn.internal.context import Context, JobContext, StopPropagation
+from shequn.internal.context import (
+    Context,
+    JobContext,
+    StopPropagation,
+    scene_from_dict,
+    scene_to_dict,
+)
 from shequn.internal.event import (
     ButtonPressed,
     Event,
@@ -74,4 +80,6 @@ __all__ = [
     "load_settings",
     "parse_delta",
     "parse_duration",
+    "scene_from_dict",
+    "scene_to_dict",
 ]
