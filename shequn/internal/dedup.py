@@ -1,13 +1,22 @@
 """Recognising redelivered events: a bounded, time-limited memory of event keys.
 
-This stops the same platform update from being handled twice by one process. Effects that
-must happen exactly once across processes and restarts (points, draws, kicks) are also keyed
-in the database, so this is the fast first line, not the only one.
+:class:`RecentKeys` stops the same platform update from being handled twice by one process;
+:class:`SharedKeys` (``[cluster] shared = true``) does it across workers on one database.
+Effects that must happen exactly once across processes and restarts (points, draws, kicks)
+are also keyed in the database, so these are the first line, not the only one.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+
+from sqlalchemy import Connection, delete
+
+from shequn.internal.models import SeenEvent
+from shequn.internal.storage.database import Database
+from shequn.internal.storage.dialect import insert_ignore
+
+_event = SeenEvent.__table__  # type: ignore[attr-defined]
 
 
 class RecentKeys:
@@ -26,3 +35,33 @@ class RecentKeys:
         while len(self._seen) > self._capacity:
             self._seen.popitem(last=False)
         return True
+
+
+class SharedKeys:
+    """Event keys recorded in the database (``core_event``), for several workers on one
+    database: the platform may deliver an update to any of them, or to two.
+
+    Each check is one insert-or-ignore through the group-commit writer, so under load many
+    checks share one transaction. Keys older than ``ttl`` are purged now and then.
+    """
+
+    def __init__(self, db: Database, ttl: float = 86_400.0, purge_every: float = 600.0) -> None:
+        self._db = db
+        self._ttl = ttl
+        self._purge_every = purge_every
+        self._purged_at: float | None = None
+
+    async def first_time(self, key: str, now: float) -> bool:
+        """True for the one worker that records ``key`` first; False for every other."""
+        row = {"key": key[:400], "seen_at": now}
+        inserted = await self._db.write(
+            lambda conn: insert_ignore(conn, _event, row, ("key",)), "dedup"
+        )
+        if self._purged_at is None or now - self._purged_at >= self._purge_every:
+            self._purged_at = now
+            await self._db.write(lambda conn: _purge(conn, now - self._ttl), "dedup-purge")
+        return inserted
+
+
+def _purge(conn: Connection, before: float) -> int:
+    return conn.execute(delete(_event).where(_event.c.seen_at < before)).rowcount

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from shequn.internal.arguments import UsageError, bind, tokenize
 from shequn.internal.commands import Match, Unknown, find, suggest
 from shequn.internal.context import Context, StopPropagation
-from shequn.internal.dedup import RecentKeys
+from shequn.internal.cooldowns import CooldownStore, DatabaseCooldowns, MemoryCooldowns
+from shequn.internal.dedup import RecentKeys, SharedKeys
 from shequn.internal.event import ButtonPressed, Event, MessageEvent
 from shequn.internal.permission import Level
 from shequn.internal.plugin import DEFAULT_PRIORITY, HandlerSpec, Plugin
@@ -25,9 +26,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("shequn.dispatch")
 
-COOLDOWN_ENTRIES = 100_000
-"""Above this many remembered cooldowns, expired ones are dropped."""
-
 Next = Callable[[], Awaitable[None]]
 Middleware = Callable[[Context, Next], Awaitable[None]]
 
@@ -37,7 +35,12 @@ class Dispatcher:
         self.app = app
         self.middlewares: list[Middleware] = []
         self.recent = RecentKeys()
-        self._cooldowns: dict[tuple[str, str], float] = {}
+        cluster = app.settings.cluster
+        self.shared: SharedKeys | None = None
+        self.cooldowns: CooldownStore = MemoryCooldowns()
+        if cluster.shared:
+            self.shared = SharedKeys(app.db, ttl=cluster.dedup_hours * 3600)
+            self.cooldowns = DatabaseCooldowns(app.db)
 
     def use(self, middleware: Middleware) -> Disposer:
         """Add a middleware ``async (ctx, call_next)``; the disposer removes it."""
@@ -50,6 +53,9 @@ class Dispatcher:
         if not self.recent.first_time(event.dedup_key, now):
             log.debug("dropped redelivered event %s", event.dedup_key)
             return
+        if self.shared is not None and not await self._first_anywhere(event.dedup_key, now):
+            log.debug("dropped event %s taken on by another worker", event.dedup_key)
+            return
         ctx = Context(self.app, event)
         try:
             if self.app.identity.name_is_new(event.user):
@@ -59,6 +65,15 @@ class Dispatcher:
             pass
         except Exception:
             log.exception("dispatch of %s failed", event.dedup_key)
+
+    async def _first_anywhere(self, key: str, now: float) -> bool:
+        assert self.shared is not None
+        try:
+            return await self.shared.first_time(key, now)
+        except Exception:
+            # Handling twice is safer than dropping: rewards and draws are keyed anyway.
+            log.exception("could not record event %s in the database; handling it", key)
+            return True
 
     async def _through(self, ctx: Context, index: int) -> None:
         if index < len(self.middlewares):
@@ -148,7 +163,7 @@ class Dispatcher:
             reason = pctx.t(error.key, **error.values)
             await pctx.reply(pctx.t("command.usage", reason=reason, usage=prefix + spec.usage()))
             return
-        wait = self._cooldown_left(spec, pctx)
+        wait = await self._cooldown_left(spec, pctx)
         if wait > 0:
             await pctx.reply(pctx.t("command.cooldown", seconds=max(1, round(wait))))
             return
@@ -160,23 +175,19 @@ class Dispatcher:
             log.exception("plugin %s failed running command %s", plugin.name, spec.name)
             await self._safe_reply(pctx, pctx.t("command.failed", command=spec.name))
 
-    def _cooldown_left(self, spec: Any, ctx: Context) -> float:
+    async def _cooldown_left(self, spec: Any, ctx: Context) -> float:
         if not spec.user_cooldown and not spec.group_cooldown:
             return 0.0
-        now = self.app.clock.now().timestamp()
-        keys = []
+        keys: list[tuple[str, float]] = []
         if spec.user_cooldown:
-            keys.append(((spec.name, "u:" + ctx.person), spec.user_cooldown))
+            keys.append((f"{spec.name}|u:{ctx.person}", spec.user_cooldown))
         if spec.group_cooldown:
-            keys.append(((spec.name, "g:" + ctx.group_key), spec.group_cooldown))
-        left = max((self._cooldowns.get(k, 0.0) - now for k, _ in keys), default=0.0)
-        if left > 0:
-            return left
-        if len(self._cooldowns) > COOLDOWN_ENTRIES:
-            self._cooldowns = {k: t for k, t in self._cooldowns.items() if t > now}
-        for key, seconds in keys:
-            self._cooldowns[key] = now + seconds
-        return 0.0
+            keys.append((f"{spec.name}|g:{ctx.group_key}", spec.group_cooldown))
+        try:
+            return await self.cooldowns.claim(keys, self.app.clock.now().timestamp())
+        except Exception:
+            log.exception("could not check the cooldown of %s; letting it run", spec.name)
+            return 0.0
 
     async def _unknown(self, ctx: Context, unknown: Unknown) -> None:
         settings = self.app.settings.commands

@@ -121,3 +121,19 @@ class ScheduledJob(SQLModel, table=True):
     attempts: int = 0
     finished_at: float | None = None
     error: str | None = Field(default=None, max_length=2000)
+
+
+class SeenEvent(SQLModel, table=True):
+    """An event key some worker took on: the second worker offered it drops it."""
+
+    __tablename__ = "core_event"
+    key: str = Field(primary_key=True, max_length=400)
+    seen_at: float = Field(index=True)
+
+
+class Cooldown(SQLModel, table=True):
+    """A command cooldown shared by every worker: the key may run again at ``until``."""
+
+    __tablename__ = "core_cooldown"
+    key: str = Field(primary_key=True, max_length=400)
+    until: float = Field(index=True)

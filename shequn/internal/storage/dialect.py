@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Executable, Table
+from sqlalchemy import Connection, Executable, Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 
@@ -51,6 +51,16 @@ def _upsert(
     stmt = _insert(dialect, table)
     return stmt.on_conflict_do_update(  # type: ignore[no-any-return]
         index_elements=list(keys), set_={k: stmt.excluded[k] for k in values}
+    )
+
+
+@cache
+def _upsert_expired(dialect: str, table: Table, keys: tuple[str, ...], column: str) -> Executable:
+    stmt = _insert(dialect, table)
+    return stmt.on_conflict_do_update(  # type: ignore[no-any-return]
+        index_elements=list(keys),
+        set_={column: stmt.excluded[column]},
+        where=table.c[column] <= bindparam("expired_at"),
     )
 
 
@@ -95,3 +105,43 @@ def upsert(
     """Insert or replace the non-key ``values`` of the row at ``keys``."""
     stmt = _upsert(conn.dialect.name, table, tuple(keys), tuple(values))
     conn.execute(stmt, {**keys, **values})
+
+
+def upsert_if_expired(
+    conn: Connection,
+    table: Table,
+    keys: Mapping[str, Any],
+    column: str,
+    value: float,
+    now: float,
+) -> bool:
+    """Set ``column = value`` for the row at ``keys`` if it is missing or its ``column`` is
+    ``<= now`` (expired); True when this call set it. A claim no read-then-write can race."""
+    stmt = _upsert_expired(conn.dialect.name, table, tuple(keys), column)
+    return conn.execute(stmt, {**keys, column: value, "expired_at": now}).rowcount == 1
+
+
+@cache
+def _upsert_add_columns(
+    dialect: str, table: Table, keys: tuple[str, ...], columns: tuple[str, ...]
+) -> Executable:
+    stmt = _insert(dialect, table)
+    return stmt.on_conflict_do_update(  # type: ignore[no-any-return]
+        index_elements=list(keys),
+        set_={c: table.c[c] + stmt.excluded[c] for c in columns},
+    )
+
+
+def upsert_add_rows(
+    conn: Connection,
+    table: Table,
+    keys: Sequence[str],
+    columns: Sequence[str],
+    rows: Sequence[Mapping[str, Any]],
+) -> None:
+    """For each row, ``column += value`` for every one of ``columns`` at its ``keys``,
+    creating the row with those values if missing; all rows in one executemany."""
+    if not rows:
+        return
+    stmt = _upsert_add_columns(conn.dialect.name, table, tuple(keys), tuple(columns))
+    conn.execute(stmt, [dict(r) for r in rows])
