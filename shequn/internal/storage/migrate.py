@@ -14,7 +14,7 @@ from typing import Any
 from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Connection, MetaData, String, Table
+from sqlalchemy import Column, Connection, MetaData, String, Table, text
 from sqlmodel import SQLModel
 
 CORE_MIGRATIONS = Path(__file__).with_name("migrations")
@@ -36,6 +36,7 @@ def upgrade(conn: Connection, locations: Iterable[Path]) -> list[str]:
 
     Returns the revisions now current (one per branch head, the set-aside ones included).
     """
+    _serialise(conn)
     config, script = _script(locations)
     absent = _unknown_heads(conn, script)
     if absent:
@@ -51,6 +52,17 @@ def upgrade(conn: Connection, locations: Iterable[Path]) -> list[str]:
     if absent:
         conn.execute(_version_table.insert(), [{"version_num": rev} for rev in absent])
     return sorted([*heads, *absent])
+
+
+MIGRATION_LOCK = 0x5348_5155_4E00
+"""PostgreSQL advisory lock key held while migrating."""
+
+
+def _serialise(conn: Connection) -> None:
+    """Workers starting together on PostgreSQL migrate one after the other (the lock ends
+    with the transaction); SQLite's writer already begins with ``BEGIN IMMEDIATE``."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
 
 
 _version_table = Table("alembic_version", MetaData(), Column("version_num", String(32)))
