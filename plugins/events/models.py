@@ -1,0 +1,46 @@
+"""Event tables. Seats are counted on the event row (``taken``) and taken by a conditional
+update, so two sign-ups can never both take the last seat; a sign-up row moves between
+``going``, ``waiting`` and ``cancelled`` only by conditional updates."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__ = "events_event"
+    id: int | None = Field(default=None, primary_key=True)
+    community: str = Field(max_length=200, index=True)
+    group_key: str = Field(max_length=200)
+    title: str = Field(max_length=200)
+    place: str = Field(max_length=500)
+    starts_at: float
+    deadline: float
+    """Sign-ups and cancellations close at this time."""
+    capacity: int
+    taken: int
+    """Seats taken (members ``going``)."""
+    cost: int
+    secret: str = Field(max_length=64)
+    """Key of the minute-by-minute check-in code; never shown."""
+    state: str = Field(max_length=10)
+    """``open`` -> ``closed`` (after check-in ends) or ``cancelled``."""
+    creator: str = Field(max_length=200)
+    created_at: float
+
+
+class Signup(SQLModel, table=True):
+    __tablename__ = "events_signup"
+    event_id: int = Field(primary_key=True)
+    person: str = Field(primary_key=True, max_length=200)
+    account: str = Field(max_length=200)
+    """The account that signed up (for mentions)."""
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(max_length=10)
+    """``going``, ``waiting`` or ``cancelled``."""
+    round: int
+    """How many times this person signed up for the event (keys payments and refunds)."""
+    queued_at: float
+    """Order of the waiting list."""
+    attended_at: float | None = None
