@@ -320,13 +320,22 @@ async def _deliver(subscriber: Subscriber, bot: Bot, event: Event) -> None:
 
 
 def tolerant(adapter: type[NonebotAdapter]) -> type[NonebotAdapter]:
-    """``adapter`` whose connections skip (and log) text frames that are not JSON.
+    """``adapter`` whose connections skip (and log) text frames that are not JSON, and JSON
+    frames its parser chokes on.
 
     nonebot's OneBot adapters close the whole connection on one unparsable frame; a bridge
     that sends one bad frame should not lose every later event.
     """
 
     class Tolerant(adapter):  # type: ignore[valid-type,misc]
+        @classmethod
+        def json_to_event(cls, json_data: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return super().json_to_event(json_data, *args, **kwargs)
+            except Exception:  # e.g. a list where the collator expects a string
+                log.warning("skipped a malformed event: %.200r", json_data, exc_info=True)
+                return None
+
         async def _handle_ws(self, websocket: WebSocket) -> None:
             await super()._handle_ws(SkipMalformed(websocket))
 
