@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shequn.internal.adapter import Adapter
+from shequn.internal.analytics import Analytics
 from shequn.internal.clock import Clock, SystemClock
 from shequn.internal.config import Settings
 from shequn.internal.context import JobContext, scene_from_dict
@@ -62,6 +63,7 @@ class App:
         self.group_settings = GroupSettings(self.db, settings.plugin_defaults)
         self.scheduler = Scheduler(self.db, self.clock, self._run_job)
         self.dispatcher = Dispatcher(self)
+        self.analytics = Analytics(self)
         self.choices = PendingChoices()
         self.web = WebServer(settings.web)
         self.limits = Limits(self, settings.limits)
@@ -175,6 +177,7 @@ class App:
         self._tasks.clear()
         for platform, adapter in self.adapters.items():
             await _bounded(f"adapter {platform}", adapter.stop())
+        await _bounded("analytics", self.analytics.close())
         await _bounded("database", self.db.close())
         self._started = False
 

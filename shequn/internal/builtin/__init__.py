@@ -1,6 +1,7 @@
 """The core's own commands: help, plugin switches, config, account links, communities."""
 
 from shequn.internal.builtin import (  # noqa: F401  (registers commands and handlers)
+    activity,
     admin,
     help,
     identity,

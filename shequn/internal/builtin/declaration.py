@@ -18,6 +18,8 @@ class CoreConfig(BaseModel):
     """Language of the bot in this group; empty: the config file's default."""
     timezone: str | None = None
     """IANA timezone of the group's local day, e.g. ``Asia/Shanghai``."""
+    analytics_text: bool = False
+    """Keep message text for analytics in this group (metadata only when off)."""
 
     @field_validator("timezone")
     @classmethod
