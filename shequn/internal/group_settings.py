@@ -8,7 +8,7 @@ validated by the plugin's model, so a handler always receives a valid, typed con
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -106,6 +106,22 @@ class GroupSettings:
         current[field] = model.model_dump(mode="json")[field]
         await self._store(plugin, group_key, current)
         return value
+
+    async def set_many(
+        self, plugin: Plugin, group_key: str, values: Mapping[str, Any], reset: Iterable[str] = ()
+    ) -> BaseModel:
+        """Set several fields at once (a dashboard form), all or none: the merged result is
+        validated by the plugin's model first (``ValidationError`` when it refuses), and the
+        ``reset`` fields go back to their defaults."""
+        current = self.overrides(plugin, group_key)
+        for field in reset:
+            current.pop(field, None)
+        base = {**self._file_defaults.get(plugin.name, {}), **current, **values}
+        model = plugin.config.model_validate(base)
+        dumped = model.model_dump(mode="json")
+        current.update({field: dumped[field] for field in values})
+        await self._store(plugin, group_key, current)
+        return model
 
     async def reset(self, plugin: Plugin, group_key: str, field: str | None = None) -> None:
         current = self.overrides(plugin, group_key)

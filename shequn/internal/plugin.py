@@ -12,7 +12,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -71,6 +71,22 @@ class JobSpec:
     handler: Callable[[JobContext, dict[str, Any]], Awaitable[Any]]
 
 
+PanelScope = Literal["group", "community"]
+PanelRows = Callable[[Any, str], Awaitable[list[dict[str, Any]]]]
+"""``async def rows(app, key)``: the panel's rows (column -> value) for a group or community key."""
+
+
+@dataclass(eq=False)
+class PanelSpec:
+    """A table a plugin shows on the admin dashboard's group or community page."""
+
+    plugin: Plugin
+    title_key: str
+    """Translation key of the panel's heading; columns use ``<title_key>.<column>``."""
+    rows: PanelRows
+    scope: PanelScope = "group"
+
+
 @dataclass(eq=False)
 class Plugin:
     """A feature: declare it once, it runs on every platform.
@@ -94,6 +110,7 @@ class Plugin:
     handlers: list[HandlerSpec] = field(default_factory=list)
     jobs: dict[str, JobSpec] = field(default_factory=dict)
     startup: list[Callable[[Any], Awaitable[None]]] = field(default_factory=list)
+    panels: list[PanelSpec] = field(default_factory=list)
     package: str = ""
     """The declaring package; its optional ``cli`` module adds ``shequn <name> ...`` commands."""
 
@@ -175,6 +192,17 @@ class Plugin:
         def decorator(handler: H) -> H:
             self.jobs[name] = JobSpec(self, name, handler)
             return handler
+
+        return decorator
+
+    def dashboard_panel(
+        self, title_key: str, *, scope: PanelScope = "group"
+    ) -> Callable[[PanelRows], PanelRows]:
+        """Show ``rows(app, key)`` as a table on the dashboard's group (or community) page."""
+
+        def decorator(rows: PanelRows) -> PanelRows:
+            self.panels.append(PanelSpec(self, title_key, rows, scope))
+            return rows
 
         return decorator
 

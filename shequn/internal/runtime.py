@@ -121,8 +121,14 @@ def setup_logging(level: int) -> None:
 
 
 def find_plugins(settings: Settings) -> list[Found]:
-    """The plugins of the plugin folders and entry points, minus ``disabled_plugins``."""
-    return discover(settings.plugin_dirs, settings.disabled_plugins)
+    """The plugins of the plugin folders and entry points, minus ``disabled_plugins``; plus
+    the built-in dashboard when ``[web] dashboard`` is on."""
+    found = discover(settings.plugin_dirs, settings.disabled_plugins)
+    if settings.web.dashboard:
+        from shequn.internal.dashboard import dashboard_plugin
+
+        found.append(Found(dashboard_plugin, "built in"))
+    return found
 
 
 def load_plugins(app: App, found: Sequence[Found]) -> None:

@@ -1,0 +1,69 @@
+"""The ``dashboard`` plugin: remembers groups for the overview and sends login codes.
+
+It is loaded only when ``[web] dashboard = true``; its start-up hook mounts the pages on the
+shared web app.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from shequn.internal.context import Context
+from shequn.internal.dashboard import auth
+from shequn.internal.dashboard.state import state_of
+from shequn.internal.event import MemberJoined, MemberLeft, MessageEvent
+from shequn.internal.permission import Level
+from shequn.internal.plugin import Plugin
+
+if TYPE_CHECKING:
+    from shequn.internal.app import App
+
+log = logging.getLogger("shequn.dashboard")
+
+dashboard_plugin = Plugin(
+    "dashboard",
+    title="Dashboard",
+    switchable=False,
+    directory=Path(__file__).resolve().parent,
+)
+
+GROUP_SEEN_PRIORITY = 1
+"""Runs before everything else and never stops an event."""
+
+
+async def _saw(ctx: Context) -> None:
+    scene = ctx.event.scene
+    if not scene.is_private:
+        await state_of(ctx.app).book.saw(scene, ctx.app.clock.now().timestamp())
+
+
+for _kind in (MessageEvent, MemberJoined, MemberLeft):
+    dashboard_plugin.on(_kind, priority=GROUP_SEEN_PRIORITY)(_saw)
+
+
+@dashboard_plugin.command(
+    "dashboard", aliases=["后台", "管理后台"], permission=Level.ADMIN, group_only=True
+)
+async def dashboard_login(ctx: Context) -> None:
+    """Send the admin a one-time login code in private; never in the group."""
+    adapter = ctx.app.adapter(ctx.event.platform)
+    private = adapter.private_scene(ctx.user)
+    code = await auth.issue_code(ctx.app.db, ctx.user.key, ctx.app.clock.now().timestamp())
+    try:
+        await ctx.send(
+            ctx.t("login.code_private", code=code, minutes=int(auth.CODE_TTL // 60)), private
+        )
+    except Exception:
+        await ctx.reply(ctx.t("login.private_failed"))
+        return
+    await ctx.reply(ctx.t("login.code_sent"))
+
+
+@dashboard_plugin.on_startup
+async def _mount(app: App) -> None:
+    if app.settings.web.dashboard:
+        from shequn.internal.dashboard.routes import mount
+
+        mount(app)
