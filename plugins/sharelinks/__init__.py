@@ -1,0 +1,9 @@
+"""Share tracking (分享链): ``/share URL`` gives a member a personal tracking link served by
+the bot's web app; re-sharing a member's link extends the chain. Clicks, unique visitors and
+chain depth per member make a leaderboard (``/share top``) next to the invitation one."""
+
+from . import commands, web  # noqa: F401  (registers commands and the web route)
+from .config import SharelinksConfig
+from .declaration import plugin
+
+__all__ = ["SharelinksConfig", "plugin"]
