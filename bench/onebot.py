@@ -5,7 +5,9 @@
 The same fake OneBot implementation (this process) connects over a real local WebSocket to
 ``/onebot/v11/ws`` of a server in a child process, sends group messages as fast as the
 server takes them and answers every action frame by its ``echo``. A message counts once the
-server has asked to send its answer to the group (``send_group_msg``).
+server has asked to send its answer to the group (``send_group_msg``). Message ``N`` says
+``/ping N`` and both servers answer ``pong N``. ``bench/load.py`` reuses these servers for
+offered loads.
 
 (a) plain nonebot2: ``nonebot.init(driver="~fastapi")`` with the OneBot v11 adapter and one
     ``on_message`` matcher answering with ``bot.send_group_msg``, served by uvicorn with
@@ -20,6 +22,7 @@ where there is one.
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -27,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +66,8 @@ async def serve_nonebot(port: int) -> None:
 
     @matcher.handle()
     async def _answer(bot: Bot, event: GroupMessageEvent) -> None:
-        await bot.send_group_msg(group_id=event.group_id, message="pong")
+        number = event.get_plaintext().rpartition(" ")[2]
+        await bot.send_group_msg(group_id=event.group_id, message=f"pong {number}")
 
     config = uvicorn.Config(
         nonebot.get_asgi(),
@@ -83,8 +88,8 @@ async def serve_shequn(port: int) -> None:
     ping = Plugin("benchping", title="Bench ping")
 
     @ping.command("ping")
-    async def _ping(ctx: Context) -> None:
-        await ctx.reply("pong")
+    async def _ping(ctx: Context, number: str = "") -> None:
+        await ctx.reply(f"pong {number}")
 
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(
@@ -128,8 +133,8 @@ def frame(n: int, groups: int, users: int) -> str:
             "message_id": n + 1,
             "group_id": group,
             "user_id": user,
-            "message": [{"type": "text", "data": {"text": "/ping"}}],
-            "raw_message": "/ping",
+            "message": [{"type": "text", "data": {"text": f"/ping {n}"}}],
+            "raw_message": f"/ping {n}",
             "font": 0,
             "sender": {"user_id": user, "nickname": f"u{user}", "card": "", "role": "member"},
         }
@@ -195,20 +200,27 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def measure(kind: str, messages: int, groups: int, users: int) -> float:
+@contextlib.contextmanager
+def server(kind: str) -> Iterator[int]:
+    """A ``nonebot`` or ``shequn`` server in a child process (pinned to core 0): its port."""
     port = free_port()
     child = subprocess.Popen(
         [sys.executable, __file__, "--serve", kind, "--port", str(port)], cwd=ROOT
     )
     try:
-        _pin(1)
-        return asyncio.run(drive(port, messages, groups, users))
+        yield port
     finally:
         child.terminate()
         try:
             child.wait(timeout=20)
         except subprocess.TimeoutExpired:
             child.kill()
+
+
+def measure(kind: str, messages: int, groups: int, users: int) -> float:
+    with server(kind) as port:
+        _pin(1)
+        return asyncio.run(drive(port, messages, groups, users))
 
 
 def main() -> None:
