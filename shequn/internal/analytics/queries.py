@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, distinct, func, select
+from sqlalchemy import Connection, func, select
 
 from shequn.internal.analytics.models import activity_table, membership_table, use_table
 from shequn.internal.models import LedgerEntry
@@ -102,6 +102,6 @@ def postings(conn: Connection, groups: Sequence[str], since: float) -> list[tupl
 def active_groups(conn: Connection, since_hour: int) -> list[str]:
     """Groups with any recorded message since ``since_hour``."""
     rows = conn.execute(
-        select(distinct(_a.c.group_key)).where(_a.c.hour >= since_hour, _a.c.messages > 0)
+        select(_a.c.group_key).where(_a.c.hour >= since_hour, _a.c.messages > 0).distinct()
     )
     return sorted(str(r[0]) for r in rows)
