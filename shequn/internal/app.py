@@ -135,8 +135,12 @@ class App:
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Migrate the database, load caches, run plugin start hooks and due jobs."""
+    async def start(self, *, serve: bool = True) -> None:
+        """Migrate the database, load caches, run plugin start hooks and due jobs.
+
+        ``serve=False`` (maintenance commands, no adapter to talk through) stops after the
+        caches: start hooks and due jobs wait for the bot itself.
+        """
         if self._started:
             return
         self.db.start()
@@ -146,6 +150,8 @@ class App:
         await self.identity.load()
         await self.group_settings.load()
         self._started = True
+        if not serve:
+            return
         for plugin in list(self.plugins.values()):
             for hook in plugin.startup:
                 try:

@@ -202,10 +202,14 @@ def choose_clock(modules: Sequence[ModuleType]) -> Clock:
 
 @contextlib.asynccontextmanager
 async def open_app(settings: Settings) -> AsyncIterator[App]:
-    """A started app with its plugins and no adapter: for CLI commands and maintenance."""
+    """A started app with its plugins and no adapter: for CLI commands and maintenance.
+
+    Due jobs and plugin start hooks do not run here (they would try to talk through
+    adapters that are not there); the bot runs them when it starts.
+    """
     app = App(settings)
     load_plugins(app, find_plugins(settings))
-    await app.start()
+    await app.start(serve=False)
     try:
         yield app
     finally:
