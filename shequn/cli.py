@@ -21,6 +21,7 @@ import typer
 
 from shequn.internal import runtime
 from shequn.internal.config import DEFAULT_CONFIG_PATH, Settings
+from shequn.internal.dashboard.cli import admin_app
 from shequn.internal.i18n import SUPPORTED_LOCALES, Translator
 from shequn.internal.loader import Found
 from shequn.internal.plugin import Plugin
@@ -38,6 +39,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Manage the database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(admin_app, name="admin")
 
 ConfigOption = Annotated[
     Path | None,
