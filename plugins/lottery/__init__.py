@@ -7,7 +7,7 @@ procedure is in :mod:`.fairness`). Draws survive restarts (a persisted job per l
 core's ledger with keys, so nothing is paid or refunded twice.
 """
 
-from . import commands, drawing, entry, members  # noqa: F401  (registers handlers)
+from . import commands, drawing, entry, members, panels  # noqa: F401  (registers handlers)
 from .config import LotteryConfig
 from .declaration import plugin
 

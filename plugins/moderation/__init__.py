@@ -4,7 +4,7 @@ shared blacklist, and the kick-chain rule (踢人连带规则).
 Its handlers run at priority 10, before the other plugins, and stop a violating message.
 """
 
-from . import commands, removals, watch  # noqa: F401  (registers commands and handlers)
+from . import commands, panels, removals, watch  # noqa: F401  (registers commands and handlers)
 from .config import ModerationConfig
 from .declaration import plugin
 

@@ -5,7 +5,7 @@ Question banks come from CSV, JSON or YAML (``shequn quiz import FILE`` or ``/qu
 in chat); a starter bank in English and Chinese ships in ``data/``.
 """
 
-from . import answers, commands, manage, play, starter  # noqa: F401  (registers handlers)
+from . import answers, commands, manage, panels, play, starter  # noqa: F401  (registers handlers)
 from .declaration import QuizConfig, plugin
 
 __all__ = ["QuizConfig", "plugin"]

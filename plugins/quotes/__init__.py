@@ -4,7 +4,7 @@ review (精华回顾) and a weekly best-of post the best ones."""
 
 from shequn import App
 
-from . import commands, digest  # noqa: F401  (registers handlers)
+from . import commands, digest, panels  # noqa: F401  (registers handlers)
 from .declaration import QuotesConfig, plugin
 from .search import install
 

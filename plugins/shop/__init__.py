@@ -5,7 +5,7 @@ together; codes from an item's pool go to one order each and reach the member pr
 refunds go back through the ledger, keyed by the order.
 """
 
-from . import commands  # noqa: F401  (registers handlers)
+from . import commands, panels  # noqa: F401  (registers handlers)
 from .declaration import ShopConfig, plugin
 
 __all__ = ["ShopConfig", "plugin"]
