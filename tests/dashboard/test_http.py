@@ -210,3 +210,18 @@ def test_locales_have_the_same_keys() -> None:
     files = {p.stem: tomllib.loads(p.read_text("utf-8")) for p in LOCALES.glob("*.toml")}
     assert set(files) == {"en", "zh-CN"}
     assert set(files["en"]) == set(files["zh-CN"])
+
+
+async def test_group_page_shows_health_from_analytics(make_bot: MakeBot) -> None:
+    bot = await dashboard_bot(make_bot)
+    for i in range(30):
+        await bot.say(f"message {i}", user=f"m{i % 5}", group="alpha")
+    async with client(bot) as http:
+        await log_in(http, token=await superuser_token(bot))
+        overview = await http.get("/admin/")
+        assert "Messages: 30" in overview.text
+        page = await http.get(g("test:alpha"))
+    assert re.search(r'data-stage="[a-z_]+"', page.text)
+    assert re.search(r'data-kind="[a-z_]+"', page.text)
+    assert page.text.count("<svg") == 3
+    assert "Active members and messages per day" in page.text

@@ -1,16 +1,18 @@
-"""Community health from the core's analytics (``app.analytics``), when it is there.
+"""Community health from the core's analytics (``app.analytics``).
 
 The dashboard shows what ``group_health`` answers: the lifecycle stage and kind of group with
 the evidence behind each, headline figures, retention, participation per activity, and the
-daily series and hour-of-week activity as SVG charts. Without analytics (or when it fails,
-which is logged) the pages say so and show everything else.
+daily series and hour-of-week activity as SVG charts. When analytics fails (logged) the
+pages say so and show everything else.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from shequn.internal.analytics import Health, render_chart, render_heatmap
 
 if TYPE_CHECKING:
     from shequn.internal.app import App
@@ -39,11 +41,7 @@ def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.0f}%"
 
 
-def _charts(result: Any) -> dict[str, str]:
-    try:
-        from shequn.internal.analytics import render_chart, render_heatmap
-    except ImportError:
-        return {}
+def _charts(result: Health) -> dict[str, str]:
     daily = list(result.daily)
     labels = [point.day.strftime("%m-%d") for point in daily]
     return {
@@ -66,12 +64,9 @@ def _charts(result: Any) -> dict[str, str]:
 async def group_health(
     app: App, group_key: str, locale: str | None = None, *, charts: bool = False
 ) -> HealthView | None:
-    """The group's health, or None without analytics (or when it fails: logged)."""
-    analytics = getattr(app, "analytics", None)
-    if analytics is None:
-        return None
+    """The group's health, or None when analytics fails (logged)."""
     try:
-        result = await analytics.group_health(group_key, locale=locale)
+        result = await app.analytics.group_health(group_key, locale=locale)
         retention = result.retention
         view = HealthView(
             stage=str(result.stage.name),

@@ -265,7 +265,6 @@ class Routes:
             rows=rows,
             plugins=len(switchable),
             communities=communities,
-            analytics=hasattr(self.app, "analytics"),
         )
 
     # -- one group ----------------------------------------------------------------------
