@@ -40,14 +40,28 @@ class _SafeDict(dict[str, Any]):
 _formatter = Formatter()
 
 
+_INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c",
+    )
+)
+"""Direction overrides, embeddings, isolates and marks: a name or quote carrying them could
+reverse the text around it. Zero-width joiners and spaces stay: emoji and scripts need them,
+and plugins put them after ``@`` to defuse mass mentions."""
+
+
 def render(template: str, values: Mapping[str, Any]) -> str:
-    """Fill ``{name}`` fields only; values are inserted as text and never re-interpreted.
+    """Fill ``{name}`` fields only; values are inserted as text and never re-interpreted,
+    without the direction controls that could turn the text around them.
 
     Attribute and index lookups (``{x.__class__}``) are refused so a template edited by an
     admin cannot reach into Python objects.
     """
     out: list[str] = []
-    safe = _SafeDict(values)
+    safe = _SafeDict(
+        {k: v.translate(_INVISIBLE) if isinstance(v, str) else v for k, v in values.items()}
+    )
     for literal, field, spec, conversion in _formatter.parse(template):
         out.append(literal)
         if field is None:
