@@ -6,7 +6,7 @@ compare and sort the same way on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -69,7 +69,7 @@ class GroupSetting(SQLModel, table=True):
     __tablename__ = "core_group_setting"
     group_key: str = Field(primary_key=True, max_length=200)
     plugin: str = Field(primary_key=True, max_length=100)
-    data: str
+    data: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class LedgerEntry(SQLModel, table=True):
@@ -114,7 +114,7 @@ class ScheduledJob(SQLModel, table=True):
     plugin: str = Field(max_length=100)
     job: str = Field(max_length=100)
     due_at: float
-    payload: str = "{}"
+    payload: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
     status: str = Field(default="pending", max_length=16)
     """pending -> running -> done | failed"""
     lease_until: float = 0.0

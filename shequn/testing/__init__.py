@@ -9,5 +9,6 @@ The ``make_bot`` fixture comes with Shequn's pytest plugin (installed with Shequ
 """
 
 from shequn.testing.harness import Harness
+from shequn.testing.schema import schema_differences
 
-__all__ = ["Harness"]
+__all__ = ["Harness", "schema_differences"]

@@ -172,19 +172,6 @@ def test_lines_are_meta_messages_or_nothing() -> None:
     assert [type(s).__name__ for s in said.message] == ["Text", "Mention"]
 
 
-def test_both_locales_have_the_same_keys() -> None:
-    import tomllib
-
-    from adapters.console import LOCALES
-
-    keys = {
-        path.stem: set(tomllib.loads(path.read_text(encoding="utf-8")))
-        for path in LOCALES.glob("*.toml")
-    }
-    assert set(keys) == {"en", "zh-CN"}
-    assert keys["en"] == keys["zh-CN"]
-
-
 # -- basics --------------------------------------------------------------------------------
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import tomllib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -185,13 +184,6 @@ async def test_bad_input_gets_clear_answers(make_bot: MakeBot) -> None:
     assert "#1 Lunch" in await bot.say("/event list")
     await bot.advance(timedelta(hours=1, minutes=30))
     assert "sign-up for event #1 is closed" in await bot.say("/event join 1")
-
-
-def test_locales_have_the_same_keys() -> None:
-    folder = Path(events_plugin.locales_dir or "")
-    en = tomllib.loads((folder / "en.toml").read_text("utf-8"))
-    zh = tomllib.loads((folder / "zh-CN.toml").read_text("utf-8"))
-    assert en.keys() == zh.keys()
 
 
 async def test_cli_exports_the_csv(make_bot: MakeBot, tmp_path: Path) -> None:

@@ -6,18 +6,15 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import tomllib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, MetaData, create_engine, select, update
+from sqlalchemy import Connection, create_engine, select, update
 
 from plugins.lottery import plugin as lottery_plugin
 from plugins.lottery.fairness import commitment, entry_digest, pick, ranking, replay, score
-from plugins.lottery.models import Lottery, LotteryEntry, LotteryMember
+from plugins.lottery.models import Lottery, LotteryEntry
 from plugins.lottery.streak import streak_from_days
 from shequn import Posting
 from shequn.testing import Harness
@@ -365,37 +362,6 @@ async def test_chinese_locale(make_bot: MakeBot) -> None:
     text = await bot.say("/抽奖 创建 红包封面 名额=2 开奖=1h 费用=0", user="admin")
     assert "🎁 抽奖 #1：红包封面" in text and "中奖名额：2" in text
     assert "已参与抽奖 #1" in await bot.say("参与抽奖", user="bob")
-
-
-async def test_migration_matches_the_models(make_bot: MakeBot) -> None:
-    bot = await new_bot(make_bot)
-    metadata = MetaData()
-    for table in (_lottery, _entry, LotteryMember.__table__):  # type: ignore[attr-defined]
-        table.to_metadata(metadata)
-
-    def differences(conn: Connection) -> list[object]:
-        context = MigrationContext.configure(
-            conn,
-            opts={
-                "compare_type": True,
-                "include_name": lambda name, kind, _parent: (
-                    kind != "table" or str(name).startswith("lottery_")
-                ),
-            },
-        )
-        return list(compare_metadata(context, metadata))
-
-    assert await bot.app.db.read(differences) == []
-
-
-def test_both_locales_have_the_same_keys() -> None:
-    assert lottery_plugin.locales_dir is not None
-    catalogues = {
-        path.stem: set(tomllib.loads(path.read_text("utf-8")))
-        for path in lottery_plugin.locales_dir.glob("*.toml")
-    }
-    assert set(catalogues) == {"en", "zh-CN"}
-    assert catalogues["en"] == catalogues["zh-CN"]
 
 
 @pytest.mark.parametrize("text", ["", "x" * 5000, "名额=" + "9" * 400, "end=99999999999d"])

@@ -7,15 +7,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from pydantic import ValidationError
-from sqlalchemy import Connection, MetaData, func, select
+from sqlalchemy import Connection, func, select
 
 from plugins.moderation import ModerationConfig
 from plugins.moderation import plugin as moderation_plugin
 from plugins.moderation.filters import content_violation
-from plugins.moderation.models import AuditEntry, Blacklisted, Removal, Warning_
+from plugins.moderation.models import AuditEntry, Removal
 from plugins.signin import plugin as signin_plugin
 from shequn import Message, Text
 from shequn.testing import Harness
@@ -353,24 +351,3 @@ async def test_chain_kicks_once_under_redelivery_and_two_workers(
 
 
 # -- shipped files ----------------------------------------------------------------------------
-
-
-async def test_migration_matches_the_models(make_bot: MakeBot) -> None:
-    bot = await new_bot(make_bot)
-    metadata = MetaData()
-    for model in (Warning_, AuditEntry, Removal, Blacklisted):
-        model.__table__.to_metadata(metadata)  # type: ignore[attr-defined]
-
-    def differences(conn: Connection) -> list[object]:
-        context = MigrationContext.configure(
-            conn,
-            opts={
-                "compare_type": True,
-                "include_name": lambda name, kind, _parent: (
-                    kind != "table" or str(name).startswith("moderation_")
-                ),
-            },
-        )
-        return list(compare_metadata(context, metadata))
-
-    assert await bot.app.db.read(differences) == []

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import random
-import tomllib
 from datetime import UTC, datetime, timedelta
 
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import Connection, MetaData, func, select
+from sqlalchemy import Connection, func, select
 
 from plugins.redenvelope import plugin as envelope_plugin
 from plugins.redenvelope.models import Envelope, EnvelopeShare
@@ -176,34 +173,3 @@ async def test_chinese_locale(make_bot: MakeBot) -> None:
         "发红包 20 2"
     )
     assert "bob 从红包 #1 抢到" in await bot.say("抢红包", user="bob")
-
-
-async def test_migration_matches_the_models(make_bot: MakeBot) -> None:
-    bot = await new_bot(make_bot)
-    metadata = MetaData()
-    for table in (_envelope, _share):
-        table.to_metadata(metadata)
-
-    def differences(conn: Connection) -> list[object]:
-        context = MigrationContext.configure(
-            conn,
-            opts={
-                "compare_type": True,
-                "include_name": lambda name, kind, _parent: (
-                    kind != "table" or str(name).startswith("redenvelope_")
-                ),
-            },
-        )
-        return list(compare_metadata(context, metadata))
-
-    assert await bot.app.db.read(differences) == []
-
-
-def test_both_locales_have_the_same_keys() -> None:
-    assert envelope_plugin.locales_dir is not None
-    catalogues = {
-        path.stem: set(tomllib.loads(path.read_text("utf-8")))
-        for path in envelope_plugin.locales_dir.glob("*.toml")
-    }
-    assert set(catalogues) == {"en", "zh-CN"}
-    assert catalogues["en"] == catalogues["zh-CN"]

@@ -7,13 +7,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, MetaData, func, select
+from sqlalchemy import Connection, func, select
 
 from plugins.referral import plugin as referral_plugin
 from plugins.referral.kol import reach
-from plugins.referral.models import InviteCode, Reward
+from plugins.referral.models import Reward
 from plugins.signin import plugin as signin_plugin
 from shequn import MemberJoined, Scene, User
 from shequn.internal.simulation import SimulatedPlatform
@@ -254,24 +252,3 @@ def test_reach_formula() -> None:
         ("a", 1.25, (2, 1)),
         ("b", 0.5, (1,)),
     ]
-
-
-async def test_migration_matches_the_models(make_bot: MakeBot) -> None:
-    bot = await new_bot(make_bot)
-    metadata = MetaData()
-    for model in (InviteCode, Reward):
-        model.__table__.to_metadata(metadata)  # type: ignore[attr-defined]
-
-    def differences(conn: Connection) -> list[object]:
-        context = MigrationContext.configure(
-            conn,
-            opts={
-                "compare_type": True,
-                "include_name": lambda name, kind, _parent: (
-                    kind != "table" or str(name).startswith("referral_")
-                ),
-            },
-        )
-        return list(compare_metadata(context, metadata))
-
-    assert await bot.app.db.read(differences) == []

@@ -4,12 +4,9 @@ fulfilment and refunds."""
 from __future__ import annotations
 
 import asyncio
-import tomllib
 from datetime import UTC, datetime
 
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, MetaData, func, select
+from sqlalchemy import Connection, func, select
 
 from plugins.shop import plugin as shop_plugin
 from plugins.shop.models import ShopCode, ShopItem, ShopOrder, ShopQuota
@@ -174,34 +171,3 @@ async def test_chinese_locale(make_bot: MakeBot) -> None:
     assert await bot.say("/商城 上架 贴纸 5 9", user="admin") == "已上架 #1 贴纸：5 积分，库存 9。"
     await seed(bot, "bob", 10)
     assert "bob 用 5 积分兑换了 贴纸（订单 #1）。" in await bot.say("兑换 贴纸", user="bob")
-
-
-async def test_migration_matches_the_models(make_bot: MakeBot) -> None:
-    bot = await new_bot(make_bot)
-    metadata = MetaData()
-    for table in (_item, _code, _order, _quota):
-        table.to_metadata(metadata)
-
-    def differences(conn: Connection) -> list[object]:
-        context = MigrationContext.configure(
-            conn,
-            opts={
-                "compare_type": True,
-                "include_name": lambda name, kind, _parent: (
-                    kind != "table" or str(name).startswith("shop_")
-                ),
-            },
-        )
-        return list(compare_metadata(context, metadata))
-
-    assert await bot.app.db.read(differences) == []
-
-
-def test_both_locales_have_the_same_keys() -> None:
-    assert shop_plugin.locales_dir is not None
-    catalogues = {
-        path.stem: set(tomllib.loads(path.read_text("utf-8")))
-        for path in shop_plugin.locales_dir.glob("*.toml")
-    }
-    assert set(catalogues) == {"en", "zh-CN"}
-    assert catalogues["en"] == catalogues["zh-CN"]

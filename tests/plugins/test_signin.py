@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import tomllib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
 from pydantic import ValidationError
-from sqlalchemy import Connection, MetaData, func, select
+from sqlalchemy import Connection, func, select
 
 from plugins.points import plugin as points_plugin
 from plugins.signin import SigninConfig
@@ -430,36 +427,6 @@ async def test_chinese_locale(make_bot: MakeBot) -> None:
 
 
 # -- shipped files ----------------------------------------------------------------------------
-
-
-async def test_migration_matches_the_model(make_bot: MakeBot) -> None:
-    bot = await new_bot(make_bot)
-    metadata = MetaData()
-    _record.to_metadata(metadata)
-
-    def differences(conn: Connection) -> list[object]:
-        context = MigrationContext.configure(
-            conn,
-            opts={
-                "compare_type": True,
-                "include_name": lambda name, kind, _parent: (
-                    kind != "table" or str(name).startswith("signin_")
-                ),
-            },
-        )
-        return list(compare_metadata(context, metadata))
-
-    assert await bot.app.db.read(differences) == []
-
-
-def test_both_locales_have_the_same_keys() -> None:
-    assert signin_plugin.locales_dir is not None
-    catalogues = {
-        path.stem: set(tomllib.loads(path.read_text("utf-8")))
-        for path in signin_plugin.locales_dir.glob("*.toml")
-    }
-    assert set(catalogues) == {"en", "zh-CN"}
-    assert catalogues["en"] == catalogues["zh-CN"]
 
 
 # -- notes (学习打卡) -------------------------------------------------------------------------

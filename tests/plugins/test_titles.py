@@ -3,21 +3,13 @@ computed from the ledger; the core service that holds them."""
 
 from __future__ import annotations
 
-import tomllib
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, MetaData
 
 from plugins.signin import plugin as signin_plugin
 from plugins.titles import plugin as titles_plugin
 from plugins.titles.commands import split_days
 from plugins.welcome import plugin as welcome_plugin
 from shequn import Posting
-from shequn.internal.storage import migrate
-from shequn.internal.titles import TitleRow
 from shequn.testing import Harness
 from shequn.testing.pytest_plugin import MakeBot
 from shequn.titles import TitleError, clean_title
@@ -208,36 +200,3 @@ async def test_titles_for_leaderboards(make_bot: MakeBot) -> None:
     bot.clock.advance(DAY)
     assert await titles.active_titles("test:bob", community) == ["A"]
     assert await titles.active_titles("test:bob", "other") == []
-
-
-async def test_core_migration_matches_the_model_and_has_one_head(make_bot: MakeBot) -> None:
-    bot = await new_bot(make_bot)
-    metadata = MetaData()
-    TitleRow.__table__.to_metadata(metadata)  # type: ignore[attr-defined]
-
-    def differences(conn: Connection) -> list[object]:
-        context = MigrationContext.configure(
-            conn,
-            opts={
-                "compare_type": True,
-                "include_name": lambda name, kind, _parent: (
-                    kind != "table" or str(name) == "core_title"
-                ),
-            },
-        )
-        return list(compare_metadata(context, metadata))
-
-    assert await bot.app.db.read(differences) == []
-    _, script = migrate._script([])
-    assert len(script.get_heads()) == 1
-
-
-def test_both_locales_have_the_same_keys() -> None:
-    directory = titles_plugin.locales_dir
-    assert directory is not None
-    catalogues = {
-        path.stem: set(tomllib.loads(path.read_text("utf-8")))
-        for path in Path(directory).glob("*.toml")
-    }
-    assert set(catalogues) == {"en", "zh-CN"}
-    assert catalogues["en"] == catalogues["zh-CN"]

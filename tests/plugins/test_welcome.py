@@ -4,13 +4,9 @@ exactly-once handling of joins however often they are delivered."""
 from __future__ import annotations
 
 import asyncio
-import tomllib
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from alembic.autogenerate import compare_metadata
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, MetaData, select
+from sqlalchemy import Connection, select
 
 from plugins.welcome import plugin as welcome_plugin
 from plugins.welcome.captcha import EMOJIS
@@ -408,37 +404,3 @@ async def test_applications_off(make_bot: MakeBot) -> None:
 
 
 # -- shipped files ------------------------------------------------------------------------------
-
-
-async def test_migration_matches_the_models(make_bot: MakeBot) -> None:
-    bot = await new_bot(make_bot)
-    metadata = MetaData()
-    for model in ("welcome_event", "welcome_newcomer", "welcome_application"):
-        Newcomer.metadata.tables[model].to_metadata(metadata)
-    for model in ("welcome_blocked", "welcome_acceptance"):
-        Newcomer.metadata.tables[model].to_metadata(metadata)
-
-    def differences(conn: Connection) -> list[object]:
-        context = MigrationContext.configure(
-            conn,
-            opts={
-                "compare_type": True,
-                "include_name": lambda name, kind, _parent: (
-                    kind != "table" or str(name).startswith("welcome_")
-                ),
-            },
-        )
-        return list(compare_metadata(context, metadata))
-
-    assert await bot.app.db.read(differences) == []
-
-
-def test_both_locales_have_the_same_keys() -> None:
-    directory = welcome_plugin.locales_dir
-    assert directory is not None
-    catalogues = {
-        path.stem: set(tomllib.loads(path.read_text("utf-8")))
-        for path in Path(directory).glob("*.toml")
-    }
-    assert set(catalogues) == {"en", "zh-CN"}
-    assert catalogues["en"] == catalogues["zh-CN"]

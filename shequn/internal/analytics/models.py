@@ -7,7 +7,7 @@ the week are derived at read time in its own timezone. Counters only grow, throu
 
 from __future__ import annotations
 
-from sqlalchemy import Index
+from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -74,7 +74,7 @@ class TextRow(SQLModel, table=True):
     group_key: str = Field(max_length=200)
     person: str = Field(max_length=200)
     at: float
-    text: str
+    text: str = Field(sa_column=Column(Text, nullable=False))
 
 
 activity_table = ActivityRow.__table__  # type: ignore[attr-defined]

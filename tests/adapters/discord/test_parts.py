@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 from typing import Literal
 
 import pytest
 
-from adapters.discord import LOCALES, configured, slash
+from adapters.discord import configured, slash
 from adapters.discord.invites import InviteInfo, Personal, Snapshot, attribute
 from adapters.discord.settings import read_settings
 from shequn import Context, Mention, Message, Plugin, Settings, Text, User
@@ -149,12 +148,6 @@ def test_settings_and_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
     options = read_settings(settings)
     assert options.token.get_secret_value() == "secret" and options.guild_ids == [123]
     assert "secret" not in repr(options)
-
-
-def test_locales_have_the_same_keys() -> None:
-    en = tomllib.loads((LOCALES / "en.toml").read_text("utf-8"))
-    zh = tomllib.loads((LOCALES / "zh-CN.toml").read_text("utf-8"))
-    assert set(en) == set(zh)
 
 
 def test_the_package_does_not_import_discord_py() -> None:

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -198,15 +197,6 @@ def test_configured_by_file_or_environment(monkeypatch: pytest.MonkeyPatch) -> N
     assert configured(Settings(telegram={"token": "t"}))
     monkeypatch.setenv("SHEQUN_TELEGRAM__TOKEN", "t")
     assert configured(Settings())
-
-
-def test_both_locales_have_the_same_keys() -> None:
-    keys = {
-        path.stem: set(tomllib.loads(path.read_text(encoding="utf-8")))
-        for path in LOCALES.glob("*.toml")
-    }
-    assert set(keys) == {"en", "zh-CN"}
-    assert keys["en"] == keys["zh-CN"]
 
 
 def test_asking_whether_telegram_is_configured_imports_no_aiogram() -> None:
