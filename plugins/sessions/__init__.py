@@ -1,0 +1,8 @@
+"""Sharing sessions (分享 / 微课): a rota of hosts for recurring sessions, reminders to the
+host and the group before each one, the host's summary archived and searchable, and points
+for the host once per session."""
+
+from . import commands  # noqa: F401  (registers handlers; it imports the jobs)
+from .declaration import SessionsConfig, plugin
+
+__all__ = ["SessionsConfig", "plugin"]
