@@ -97,6 +97,7 @@ async def serve_shequn(port: int) -> None:
             web={"host": "127.0.0.1", "port": port},
             qq={"access_token": TOKEN},
             log_level="WARNING",
+            limits={"enabled": False},  # the client floods on purpose: measure, do not refuse
         )
         app = App(settings)
         app.load_plugin(ping)
