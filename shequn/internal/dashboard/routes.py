@@ -399,9 +399,16 @@ class Routes:
             self.app.db, self.now(), session.subject, key, "broadcast", f"#{broadcast_id}"
         )
         task = asyncio.create_task(
-            broadcast.run(self.app, broadcast_id, kinds, self.app.settings.web.broadcast_interval),
-            name=f"shequn-broadcast-{broadcast_id}",
+            self._deliver(broadcast_id, kinds), name=f"shequn-broadcast-{broadcast_id}"
         )
         self.state.tasks.add(task)
         task.add_done_callback(self.state.tasks.discard)
         return self.redirect(f"{PREFIX}/c/{quote(key, safe='')}#broadcasts")
+
+    async def _deliver(self, broadcast_id: int, kinds: dict[str, str]) -> None:
+        try:
+            await broadcast.run(
+                self.app, broadcast_id, kinds, self.app.settings.web.broadcast_interval
+            )
+        except Exception:
+            log.exception("broadcast %d stopped; its undelivered groups stay waiting", broadcast_id)
