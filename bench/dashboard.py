@@ -15,10 +15,10 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from plugins.signin import plugin as signin  # noqa: E402
-from shequn.internal.dashboard import dashboard_plugin  # noqa: E402
-from shequn.testing.harness import Harness  # noqa: E402
-from tests.dashboard.helpers import client, log_in, superuser_token  # noqa: E402
+from plugins.signin import plugin as signin
+from shequn.internal.dashboard import dashboard_plugin
+from shequn.testing.harness import Harness
+from tests.dashboard.helpers import client, log_in, superuser_token
 
 
 async def main(groups: int, messages: int) -> None:
