@@ -34,11 +34,13 @@ class ClubConfig(BaseModel):
 
     @property
     def remind_lead(self) -> timedelta:
-        return parse_duration(self.remind_before) or timedelta(days=3)
+        parsed = parse_duration(self.remind_before)
+        return timedelta(days=3) if parsed is None else parsed
 
     @property
     def grace_period(self) -> timedelta:
-        return parse_duration(self.grace) or timedelta(0)
+        parsed = parse_duration(self.grace)
+        return timedelta(0) if parsed is None else parsed
 
 
 plugin = Plugin("club", title="俱乐部 · Club terms", config=ClubConfig)
