@@ -46,6 +46,10 @@ async def start(ctx: Context, minutes: int, reason: str, actor: str) -> Locked:
         key=f"lockdown:lift:{community}:{current.epoch}:{current.until:.0f}",
     )
     if result.started:
+        await ctx.app.audit.record(
+            ctx.group_key, actor, "lockdown", reason=reason, plugin=plugin.name,
+            key=f"lockdown:start:{community}:{current.epoch}",
+        )  # fmt: skip
         suffix = "" if reason == "manual" else "_auto"
         await announce(ctx, current, f"notice.locked_{current.mode}{suffix}")
     return result

@@ -21,6 +21,10 @@ async def lockdown(ctx: Context, what: str = "") -> None:
     word = what.strip().lower()
     if word in LIFT_WORDS:
         if await end(ctx, ctx.community, None, None):
+            key = f"lockdown:lift:{ctx.event.scene.key}:{ctx.event.id}"
+            await ctx.app.audit.record(
+                ctx.group_key, ctx.person, "unlock", key=key, plugin="lockdown"
+            )
             return
         await ctx.reply(ctx.t("lockdown.not_locked"))
         return

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, func, select, update
 
+from shequn.audit import Audited, record
 from shequn.storage import insert_ignore
 
 from .models import AuditEntry, Blacklisted, Removal, Warning_
@@ -112,8 +113,9 @@ def audit(
     reason: str,
     now: float,
 ) -> bool:
-    """Record an action; False when ``key`` was recorded before (then do not act again)."""
-    return insert_ignore(
+    """Record an action, here and in the core's audit log (the admin team counts from it);
+    False when ``key`` was recorded before (then do not act again)."""
+    fresh = insert_ignore(
         conn,
         _audit,
         {
@@ -128,6 +130,13 @@ def audit(
         },
         ("key",),
     )
+    if fresh:
+        entry = Audited(
+            f"moderation:{key}", where.community, where.group_key, actor, action, target,
+            reason, "moderation",
+        )  # fmt: skip
+        record(conn, entry, now)
+    return fresh
 
 
 def recent_audit(

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shequn.internal.adapter import Adapter
 from shequn.internal.analytics import Analytics
+from shequn.internal.audit import Audit
 from shequn.internal.clock import Clock, SystemClock
 from shequn.internal.config import Settings
 from shequn.internal.context import JobContext, scene_from_dict
@@ -60,6 +61,7 @@ class App:
         self.identity = Identity(self.db, self.clock)
         self.titles = Titles(self.db, self.clock)
         self.invites = Invites(self.db, self.clock)
+        self.audit = Audit(self.db, self.clock, self.identity)
         self.group_settings = GroupSettings(self.db, settings.plugin_defaults)
         self.scheduler = Scheduler(self.db, self.clock, self._run_job)
         self.dispatcher = Dispatcher(self)
