@@ -225,3 +225,19 @@ async def test_group_page_shows_health_from_analytics(make_bot: MakeBot) -> None
     assert re.search(r'data-kind="[a-z_]+"', page.text)
     assert page.text.count("<svg") == 3
     assert "Active members and messages per day" in page.text
+
+
+async def test_community_page_shows_the_health_of_its_groups_together(
+    make_bot: MakeBot,
+) -> None:
+    bot = await dashboard_bot(make_bot)
+    community = await bot.app.identity.create_community("guild")
+    for name in ("a", "b"):
+        for i in range(6):
+            await bot.say(f"m{i}", user=f"u{i}", group=name)
+        await bot.app.identity.add_group(community, f"test:{name}")
+    async with client(bot) as http:
+        await log_in(http, token=await superuser_token(bot))
+        page = await http.get("/admin/c/" + quote(community, safe=""))
+    assert re.search(r'data-stage="[a-z_]+"', page.text)
+    assert re.search(r"Messages:\s*<strong>12</strong>", page.text)

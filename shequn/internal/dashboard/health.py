@@ -62,11 +62,20 @@ def _charts(result: Health) -> dict[str, str]:
 
 
 async def group_health(
-    app: App, group_key: str, locale: str | None = None, *, charts: bool = False
+    app: App,
+    key: str,
+    locale: str | None = None,
+    *,
+    charts: bool = False,
+    community: bool = False,
 ) -> HealthView | None:
-    """The group's health, or None when analytics fails (logged)."""
+    """The health of a group (or of a community's groups together), or None when analytics
+    fails (logged)."""
     try:
-        result = await app.analytics.group_health(group_key, locale=locale)
+        if community:
+            result = await app.analytics.community_health(key, locale=locale)
+        else:
+            result = await app.analytics.group_health(key, locale=locale)
         retention = result.retention
         view = HealthView(
             stage=str(result.stage.name),
@@ -88,6 +97,6 @@ async def group_health(
             charts=_charts(result) if charts else {},
         )
     except Exception:
-        log.exception("analytics failed for %s", group_key)
+        log.exception("analytics failed for %s", key)
         return None
     return view

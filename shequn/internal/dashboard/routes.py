@@ -365,6 +365,9 @@ class Routes:
             plugins=switchable,
             states=states,
             panels=await panels(self.app, "community", key, ""),
+            health=await group_health(
+                self.app, key, self.locale(request), charts=True, community=True
+            ),
             broadcasts=await broadcast.recent(self.app, key),
             audit=await store.recent(self.app.db, key),
         )
