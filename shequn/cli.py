@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
-from shequn.internal import runtime
+from shequn.internal import operations, runtime
 from shequn.internal.config import DEFAULT_CONFIG_PATH, Settings
 from shequn.internal.dashboard.cli import admin_app
 from shequn.internal.i18n import SUPPORTED_LOCALES, Translator
@@ -210,6 +210,11 @@ def db_upgrade(config: ConfigOption = None) -> None:
     typer.echo("Current revisions (branch heads):")
     for revision in after:
         typer.echo(f"  {revision}")
+
+
+# -- operations: doctor, backup, restore, export, forget -----------------------------------
+
+operations.add_commands(app, settings_for)
 
 
 # -- plugin commands -----------------------------------------------------------------------

@@ -3,10 +3,14 @@ quotes at random, by member or by full-text search (Chinese included), and vote;
 review (精华回顾) and a weekly best-of post the best ones."""
 
 from shequn import App
+from shequn.internal import forget
 
 from . import commands, digest, panels  # noqa: F401  (registers handlers)
 from .declaration import QuotesConfig, plugin
 from .search import install
+
+# A member forgotten on request takes their archived words along (votes are anonymised).
+forget.register("quotes_quote", "author", "delete")
 
 
 @plugin.on_startup
