@@ -34,6 +34,12 @@ class RecentKeys:
         self._seen.move_to_end(key)
         while len(self._seen) > self._capacity:
             self._seen.popitem(last=False)
+        # Oldest first: drop the keys that expired, so memory follows the recent rate only.
+        for _ in range(2):
+            oldest = next(iter(self._seen.items()))
+            if now - oldest[1] < self._ttl:
+                break
+            self._seen.popitem(last=False)
         return True
 
 
