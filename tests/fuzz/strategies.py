@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+FUZZ = settings(
+    max_examples=int(os.environ.get("SHEQUN_FUZZ_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+"""Applied to each fuzz test (not as a global profile, so other tests keep their own):
+enough examples to matter, bounded in time; ``SHEQUN_FUZZ_EXAMPLES`` raises the count."""
 
 ODD = [
     "\u200b",  # zero-width space

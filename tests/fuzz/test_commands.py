@@ -12,7 +12,7 @@ from shequn import Context, Mention, Message, Plugin, Text, User
 from shequn.internal.arguments import UsageError, bind, signature_params, tokenize
 from shequn.internal.commands import Match, find, suggest
 from shequn.internal.registry import Registry
-from tests.fuzz.strategies import odd_text
+from tests.fuzz.strategies import FUZZ, odd_text
 
 plugin = Plugin("fuzzed")
 
@@ -51,6 +51,7 @@ prefixed = st.builds(
 )
 
 
+@FUZZ
 @given(st.one_of(messages, prefixed), st.sampled_from(["qq", "telegram", "discord", "wechat"]))
 def test_find_tokenize_bind_raise_only_usage_errors(message: Message, platform: str) -> None:
     match = find(registry, message, ["/", "!", "#"], ["shequn_bot"])
@@ -67,6 +68,7 @@ def test_find_tokenize_bind_raise_only_usage_errors(message: Message, platform: 
         assert isinstance(values["who"], User) and isinstance(values["amount"], int)
 
 
+@FUZZ
 @given(odd_text)
 def test_suggest_never_raises(word: str) -> None:
     close = suggest(registry, word)

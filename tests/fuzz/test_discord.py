@@ -18,7 +18,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from adapters.discord.builder import message_event, segments
-from tests.fuzz.strategies import maybe, odd_text
+from tests.fuzz.strategies import FUZZ, maybe, odd_text
 
 snowflake = st.integers(min_value=0, max_value=2**64).map(str)
 author = st.fixed_dictionaries(
@@ -76,6 +76,7 @@ def state() -> Iterator[tuple[asyncio.AbstractEventLoop, ConnectionState[Any]]]:
     loop.close()
 
 
+@FUZZ
 @given(data=payload)
 def test_messages_never_raise(
     state: tuple[asyncio.AbstractEventLoop, ConnectionState[Any]], data: dict[str, Any]
@@ -92,6 +93,7 @@ def test_messages_never_raise(
         assert event.platform == "discord" and not event.user.is_bot
 
 
+@FUZZ
 @given(content, st.dictionaries(snowflake, odd_text, max_size=4))
 def test_segments_never_raise(text: str, names: dict[str, str]) -> None:
     built = segments(text, names)

@@ -15,7 +15,7 @@ from adapters.qq import builder as qq
 from adapters.wechat import builder as wechat
 from shequn import Event
 from shequn.internal.nonebot_host import tolerant
-from tests.fuzz.strategies import json_values, maybe, odd_text
+from tests.fuzz.strategies import FUZZ, json_values, maybe, odd_text
 
 V11 = tolerant(v11.Adapter)
 V12 = tolerant(v12.Adapter)
@@ -92,6 +92,7 @@ def translate_v11(parsed: Any) -> Event | None:
     return None
 
 
+@FUZZ
 @given(st.one_of(v11_payload, json_values))
 def test_qq_payloads_never_raise(payload: Any) -> None:
     parsed = V11.json_to_event(payload)
@@ -100,6 +101,7 @@ def test_qq_payloads_never_raise(payload: Any) -> None:
         assert event.platform == "qq" and event.scene.key.startswith("qq:")
 
 
+@FUZZ
 @given(maybe(ids), json_values)
 def test_qq_quoted_messages_never_raise(message_id: Any, data: Any) -> None:
     quoted = qq.quoted(str(message_id), data)
@@ -147,6 +149,7 @@ v12_payload = st.fixed_dictionaries(
 )
 
 
+@FUZZ
 @given(st.one_of(v12_payload, json_values))
 def test_wechat_payloads_never_raise(payload: Any) -> None:
     parsed = V12.json_to_event(payload)

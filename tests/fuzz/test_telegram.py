@@ -17,7 +17,7 @@ from adapters.telegram.exporter import LongData
 from adapters.telegram.inbound import Inbound
 from shequn import User
 from shequn.testing import Harness
-from tests.fuzz.strategies import json_values, maybe, odd_text
+from tests.fuzz.strategies import FUZZ, json_values, maybe, odd_text
 
 small = st.integers(min_value=-(2**53), max_value=2**53)
 account = st.fixed_dictionaries(
@@ -142,6 +142,7 @@ def inbound(
     loop.close()
 
 
+@FUZZ
 @given(payload=st.one_of(update, json_values))
 def test_updates_never_raise(
     inbound: tuple[asyncio.AbstractEventLoop, Inbound], payload: Any

@@ -4,7 +4,7 @@ HTML and markdown, SQL — comes out as plain text, pings nobody and reaches no 
 from __future__ import annotations
 
 import discord
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.discord.exporter import export as discord_export
@@ -18,7 +18,7 @@ from plugins.titles import plugin as titles
 from shequn import Mention, Message, Text
 from shequn.internal.i18n import render
 from shequn.testing import Harness
-from tests.fuzz.strategies import odd_text
+from tests.fuzz.strategies import FUZZ, odd_text
 
 HOSTILE = "\u202eevil\u200b @everyone @here [CQ:at,qq=all] <b>x</b> *y* `z` &amp; {name.__class__}"
 message_parts = st.lists(
@@ -27,7 +27,7 @@ message_parts = st.lists(
 ).map(Message)
 
 
-@settings(max_examples=300)
+@FUZZ
 @given(message_parts)
 def test_onebot_exports_text_as_text_segments_only(message: Message) -> None:
     wanted_mentions = [s.user_id for s in message if isinstance(s, Mention)]
@@ -43,7 +43,7 @@ def test_onebot_exports_text_as_text_segments_only(message: Message) -> None:
         assert texts == "".join(s.text for s in message if isinstance(s, Text))
 
 
-@settings(max_examples=300)
+@FUZZ
 @given(message_parts)
 def test_discord_pings_only_mentioned_users(message: Message) -> None:
     wanted = {int(s.user_id) for s in message if isinstance(s, Mention)}
@@ -54,7 +54,7 @@ def test_discord_pings_only_mentioned_users(message: Message) -> None:
         assert "@everyone" not in part.content and "@here" not in part.content
 
 
-@settings(max_examples=300)
+@FUZZ
 @given(message_parts)
 def test_telegram_sends_without_markup(message: Message) -> None:
     out = telegram_export(message, LongData(), "-")
