@@ -26,6 +26,10 @@ class TitlesConfig(BaseModel):
     """Daily: the most rewarded invitations in ``rule_days`` earns ``inviters_title``."""
     inviters_title: str = ""
     inviters_minimum: int = Field(default=1, ge=1, le=100_000)
+    hosts_rule: bool = True
+    """Daily: the most sharing sessions hosted in ``rule_days`` earns ``hosts_title``."""
+    hosts_title: str = ""
+    hosts_minimum: int = Field(default=1, ge=1, le=100_000)
     rule_days: int = Field(default=30, ge=1, le=3660)
     """Window of the quote and inviter counts, in days."""
     max_holders: int = Field(default=3, ge=1, le=20)
@@ -33,7 +37,7 @@ class TitlesConfig(BaseModel):
     rule_hour: int = Field(default=0, ge=0, le=23)
     """Local hour at which the rules are evaluated every day."""
 
-    @field_validator("streak_title", "quotes_title", "inviters_title")
+    @field_validator("streak_title", "quotes_title", "inviters_title", "hosts_title")
     @classmethod
     def _short(cls, value: str) -> str:
         value = " ".join(value.split())

@@ -80,6 +80,13 @@ RULES = (
         lambda c: c.inviters_minimum,
         _credits("referral", skip="referral welcome"),
     ),
+    Rule(
+        "hosts",
+        lambda c: c.hosts_rule,
+        lambda c: c.hosts_title,
+        lambda c: c.hosts_minimum,
+        _credits("sessions"),
+    ),
 )
 
 

@@ -24,7 +24,7 @@ is looked at again only after ``RECHECK_SECONDS``, so chat costs no database rea
 RECHECK_SECONDS = 600.0
 CHECKED_LIMIT = 100_000
 
-RULE_PLUGINS = ("signin", "quotes", "referral")
+RULE_PLUGINS = ("signin", "quotes", "referral", "sessions")
 """Plugins whose ledger rows the rules measure: a group starts its daily run once one of
 its members has such a row (so quiet groups never get a job)."""
 

@@ -169,6 +169,17 @@ async def test_quote_and_inviter_rules_from_the_ledger(make_bot: MakeBot) -> Non
     assert await bot.app.titles.holders(bot.community()) == []
 
 
+async def test_session_hosts_rule_from_the_ledger(make_bot: MakeBot) -> None:
+    bot = await new_bot(make_bot)
+    await post(bot, "gina", "sessions", 20, "s1")
+    await post(bot, "gina", "sessions", 20, "s2")
+    await post(bot, "hank", "sessions", 20, "s3")
+    await bot.say("hello", user="gina")
+    report = await bot.advance(DAY)
+    assert "🎙 gina now hold(s) “Host” with 2 hosted sharing session(s)!" in report
+    assert [t.person for t in await bot.app.titles.holders(bot.community())] == ["test:gina"]
+
+
 async def test_rule_run_happens_once_per_day(make_bot: MakeBot) -> None:
     bot = await new_bot(make_bot, signin_plugin)
     await bot.say("hello")
