@@ -3,7 +3,12 @@ removal by the author or admins, admin picks."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from sqlalchemy import Connection
+
 from shequn import ButtonPressed, Context, Level, MessageEvent, User
+from shequn.ledger import post
 
 from .declaration import QuotesConfig, plugin
 from .digest import schedule_digests
@@ -53,7 +58,18 @@ async def quote(ctx: Context, member: User | None = None) -> None:
         "added_by": ctx.person,
         "created_at": ctx.app.clock.now().timestamp(),
     }
-    quote_id, new = await ctx.app.db.write(lambda conn: archive(conn, values), "quotes")
+    points = config.author_points if values["author"] != ctx.person else 0
+    now = ctx.app.clock.now().timestamp()
+    reward = ctx.posting(str(values["author"]), points, "", "")
+
+    def write(conn: Connection) -> tuple[int, bool]:
+        quote_id, new = archive(conn, values)
+        if new and points:  # the author's reward commits with the quote, once per quote
+            posting = replace(reward, reason=f"quote #{quote_id}", key=f"quotes:{quote_id}")
+            post(conn, [posting], now)
+        return quote_id, new
+
+    quote_id, new = await ctx.app.db.write(write, "quotes")
     if not new:
         await ctx.reply(ctx.t("archive.already", id=quote_id))
         return

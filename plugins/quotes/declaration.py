@@ -16,6 +16,9 @@ WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 class QuotesConfig(BaseModel):
     archive_permission: Literal["member", "admin"] = "member"
     """Who may archive a message with ``/quote``."""
+    author_points: int = Field(default=5, ge=0, le=10_000)
+    """Points for the author of an archived message (not when archiving one's own words);
+    the titles plugin's "most accepted quotes" rule counts these."""
     max_length: int = Field(default=1000, ge=10, le=5000)
     """Longest text archived, in characters (longer messages are refused)."""
     search_results: int = Field(default=5, ge=1, le=20)

@@ -37,6 +37,16 @@ async def archived(bot: Harness, text: str, author: str, message_id: str) -> int
     return int(done.split("#")[1].split(".")[0])
 
 
+async def test_the_author_of_an_archived_quote_earns_points_once(make_bot: MakeBot) -> None:
+    bot = await new_bot(make_bot)
+    await bot.say("Talk is cheap.", user="bob", event_id="m1")
+    await asyncio.gather(*(reply(bot, "/quote", "m1", user=u) for u in ("alice", "carol", "dan")))
+    assert await bot.balance("bob") == 5
+    await bot.say("My own words.", user="alice", event_id="m2")
+    await reply(bot, "/quote", "m2")  # archiving oneself earns nothing
+    assert await bot.balance("alice") == 0
+
+
 async def test_reply_archives_once_with_author_and_date(make_bot: MakeBot) -> None:
     bot = await new_bot(make_bot)
     await bot.say("Simplicity is prerequisite for reliability.", user="bob", event_id="m1")
