@@ -104,14 +104,15 @@ async def test_export_members_points_and_quotes(make_bot: MakeBot, tmp_path: Pat
     assert [p.name for p in written] == ["members.csv", "points.csv", "quotes.csv"]
     with (tmp_path / "csv" / "members.csv").open(encoding="utf-8-sig") as fh:
         members = {row["person"]: row for row in csv.DictReader(fh)}
-    assert members["test:bob"]["balance"] == "10"
+    assert members["test:bob"]["balance"] == str(await bot.balance("bob"))
     # A name a spreadsheet would run as a formula is written with a leading apostrophe.
     assert members["test:=cmd|' /C calc'!A0"]["name"] == "'=cmd|' /C calc'!A0"
     exports.write(tables, tmp_path / "json", "json")
     quoted = json.loads((tmp_path / "json" / "quotes.json").read_text(encoding="utf-8"))
     assert quoted[0]["text"] == "Readability counts, 可读性很重要"
     points = json.loads((tmp_path / "json" / "points.json").read_text(encoding="utf-8"))
-    assert sum(p["amount"] for p in points) == 20
+    everyone = [await bot.balance(u) for u in ("bob", "=cmd|' /C calc'!A0", "carol")]
+    assert sum(p["amount"] for p in points) == sum(everyone) >= 20
 
 
 async def test_forgetting_a_member_keeps_the_books(make_bot: MakeBot) -> None:
