@@ -45,10 +45,20 @@ class MemoryCooldowns:
         if left > 0:
             return left
         if len(self._until) > self._capacity:
-            self._until = {k: t for k, t in self._until.items() if t > now}
+            self._trim(now)
         for key, seconds in keys:
             self._until[key] = now + seconds
         return 0.0
+
+    def _trim(self, now: float) -> None:
+        """Drop expired cooldowns; if most are still running, also the oldest, down to
+        three quarters of the capacity, so that trimming is not repeated on every use."""
+        live = {k: t for k, t in self._until.items() if t > now}
+        excess = len(live) - self._capacity * 3 // 4
+        if excess > 0:
+            for key in list(live)[:excess]:
+                del live[key]
+        self._until = live
 
 
 class DatabaseCooldowns:

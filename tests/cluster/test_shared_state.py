@@ -10,6 +10,7 @@ from datetime import timedelta
 from plugins.points import plugin as points_plugin
 from plugins.signin import plugin as signin_plugin
 from shequn import Context, Plugin
+from shequn.internal.cooldowns import MemoryCooldowns
 from shequn.testing import Harness
 from shequn.testing.pytest_plugin import MakeBot
 
@@ -88,3 +89,11 @@ async def test_refused_claim_takes_no_key(make_bot: MakeBot) -> None:
         await bot.advance(timedelta(seconds=11))
     assert await second.say("/both", user="bob", event_id=fresh()) == "both:ok"
     assert "try again in 49s" in await first.say("/both", group="other", event_id=fresh())
+
+
+async def test_memory_cooldowns_stay_bounded() -> None:
+    store = MemoryCooldowns(capacity=100)
+    for n in range(1000):
+        assert await store.claim([(f"u{n}", 60.0)], now=float(n) / 1000) == 0.0
+    assert len(store) <= 100
+    assert await store.claim([("u999", 60.0)], now=1.0) > 0  # the newest are kept
