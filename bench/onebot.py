@@ -202,11 +202,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(kind: str) -> Iterator[int]:
-    """A ``nonebot`` or ``shequn`` server in a child process (pinned to core 0): its port."""
+def server(kind: str, quiet: bool = False) -> Iterator[int]:
+    """A ``nonebot`` or ``shequn`` server in a child process (pinned to core 0): its port.
+    ``quiet`` drops its output (overloaded servers log every timed-out call)."""
     port = free_port()
+    output = subprocess.DEVNULL if quiet else None
     child = subprocess.Popen(
-        [sys.executable, __file__, "--serve", kind, "--port", str(port)], cwd=ROOT
+        [sys.executable, __file__, "--serve", kind, "--port", str(port)],
+        cwd=ROOT,
+        stdout=output,
+        stderr=output,
     )
     try:
         yield port
