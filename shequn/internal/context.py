@@ -17,7 +17,7 @@ from shequn.internal.event import Event, MessageEvent, Scene, User
 from shequn.internal.ledger import Outcome, Posting
 from shequn.internal.message import Message, Segment
 from shequn.internal.permission import Level
-from shequn.internal.plugin import Plugin
+from shequn.internal.plugin import CommandSpec, Plugin
 
 if TYPE_CHECKING:
     from shequn.internal.app import App
@@ -173,17 +173,20 @@ class JobContext:
 class Context(JobContext):
     """Context of one event, handed to commands and event handlers."""
 
-    __slots__ = ("_level", "event")
+    __slots__ = ("_level", "command", "event")
 
     def __init__(self, app: App, event: Event, plugin: Plugin | None = None) -> None:
         super().__init__(app, plugin, event.scene)
         self.event = event
         self._level: Level | None = None
+        self.command: CommandSpec | None = None
+        """The command this message invokes, if any (found once, before any handler runs)."""
 
     def for_plugin(self, plugin: Plugin) -> Context:
         """A context for the next plugin: same event, its own config and translations."""
         ctx = Context(self.app, self.event, plugin)
         ctx._level = self._level
+        ctx.command = self.command
         return ctx
 
     @property

@@ -97,6 +97,8 @@ class Dispatcher:
                     self.app.bot_names(event.platform),
                 )
         pending_command = isinstance(match, Match)
+        if isinstance(match, Match):
+            ctx.command = match.command
         group_key = event.scene.group_key
         for spec in self.app.registry.handlers_for(type(event)):
             if pending_command and spec.priority >= DEFAULT_PRIORITY:

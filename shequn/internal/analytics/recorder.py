@@ -28,7 +28,7 @@ from shequn.internal.analytics.models import (
 )
 from shequn.internal.clock import Clock
 from shequn.internal.storage.database import Database
-from shequn.internal.storage.dialect import insert_ignore, upsert_add_rows
+from shequn.internal.storage.dialect import insert_ignore, insert_ignore_many, upsert_add_rows
 
 log = logging.getLogger("shequn.analytics")
 
@@ -178,6 +178,14 @@ def _write(conn: Connection, records: Sequence[Record], now: float) -> int:
             row = activity[(group_key, hour, person)] = dict.fromkeys(COUNTERS, 0)
         return row
 
+    keyed = {
+        r.key: {"event_key": r.key, "at": r.at}
+        for r in records
+        if not isinstance(r, MembershipRecord)
+    }
+    new_keys = insert_ignore_many(
+        conn, seen_table, list(keyed.values()), ("event_key",), "event_key"
+    )
     for record in records:
         if isinstance(record, MembershipRecord):
             row = {
@@ -189,10 +197,9 @@ def _write(conn: Connection, records: Sequence[Record], now: float) -> int:
             }
             counted += insert_ignore(conn, membership_table, row, ("event_key",))
             continue
-        if not insert_ignore(
-            conn, seen_table, {"event_key": record.key, "at": record.at}, ("event_key",)
-        ):
+        if record.key not in new_keys:
             continue
+        new_keys.discard(record.key)  # the same key twice in one batch counts once
         counted += 1
         hour = int(record.at // 3600)
         if isinstance(record, UseRecord):

@@ -30,8 +30,8 @@ from shequn.internal.analytics.recorder import (
     UseRecord,
 )
 from shequn.internal.analytics.rules import DayPoint, MemberStats, Reason, Verdict
-from shequn.internal.commands import Match, find
 from shequn.internal.event import ButtonPressed, Event, MessageEvent
+from shequn.internal.plugin import CommandSpec
 
 if TYPE_CHECKING:
     from shequn.internal.app import App
@@ -71,14 +71,11 @@ class Analytics:
 
     # -- recording (the core's handlers call these; they never wait) ----------------------
 
-    def note_message(self, event: MessageEvent, person: str, *, keep_text: bool) -> None:
+    def note_message(
+        self, event: MessageEvent, person: str, *, keep_text: bool, command: CommandSpec | None
+    ) -> None:
+        """``command``: the one the dispatcher found in the message, if any."""
         app = self._app
-        match = find(
-            app.registry,
-            event.message,
-            app.settings.commands.prefixes,
-            app.bot_names(event.platform),
-        )
         quoted = event.quoted.user if event.quoted is not None else None
         self.recorder.add(
             MessageRecord(
@@ -87,7 +84,7 @@ class Analytics:
                 person=person,
                 at=event.time.timestamp(),
                 metrics=measure(event),
-                activity=match.command.plugin.name if isinstance(match, Match) else None,
+                activity=command.plugin.name if command is not None else None,
                 quoted_person=(
                     app.identity.person_of(quoted.key)
                     if quoted is not None and not quoted.is_bot

@@ -25,7 +25,7 @@ async def record_message(ctx: Context) -> None:
         return
     config = ctx.app.group_settings.config(core_plugin, ctx.group_key)
     keep = isinstance(config, CoreConfig) and config.analytics_text
-    ctx.app.analytics.note_message(event, ctx.person, keep_text=keep)
+    ctx.app.analytics.note_message(event, ctx.person, keep_text=keep, command=ctx.command)
 
 
 @core_plugin.on(ButtonPressed, priority=RECORD_PRIORITY)

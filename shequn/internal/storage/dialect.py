@@ -145,3 +145,30 @@ def upsert_add_rows(
         return
     stmt = _upsert_add_columns(conn.dialect.name, table, tuple(keys), tuple(columns))
     conn.execute(stmt, [dict(r) for r in rows])
+
+
+INSERT_CHUNK = 400
+"""Rows per multi-row INSERT (SQLite allows 32,766 bound values; this stays far below)."""
+
+
+def insert_ignore_many(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    conflict: Sequence[str],
+    column: str,
+) -> set[Any]:
+    """Insert many rows, skipping those whose ``conflict`` key exists; return ``column`` of the
+    rows this call inserted. One multi-row statement per chunk, so deciding "new or seen" for
+    thousands of keys costs a handful of statements, still without reading first."""
+    inserted: set[Any] = set()
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = [dict(r) for r in rows[start : start + INSERT_CHUNK]]
+        stmt = (
+            _insert(conn.dialect.name, table)
+            .values(chunk)
+            .on_conflict_do_nothing(index_elements=list(conflict))
+            .returning(table.c[column])
+        )
+        inserted.update(conn.execute(stmt).scalars())
+    return inserted
