@@ -172,7 +172,12 @@ def sign_in(
 ) -> SignedIn | AlreadySigned | Refused:
     """Sign ``who`` in on ``day`` and award the day's points, once. ``award_for`` may
     return nothing (a note too short): the day still counts for the streak."""
-    streak = (streak_on(conn, who, day - timedelta(days=1)) or 0) + 1
+    # One read gives yesterday's streak and whether later days exist (a group whose timezone
+    # moved west): the hot path spends a statement only where renumbering is needed.
+    yesterday = (day - timedelta(days=1)).isoformat()
+    nearby = conn.execute(_days_after, _params(who, day - timedelta(days=2))).all()
+    streak = next((int(r.streak) for r in nearby if r.day == yesterday), 0) + 1
+    later_days = any(r.day > day.isoformat() for r in nearby)
     award = award_for(streak)
     try:
         with conn.begin_nested():
@@ -180,7 +185,8 @@ def sign_in(
                 return AlreadySigned(streak_on(conn, who, day) or 0)
             reason = signin_reason(day, streak, note)
             _post(conn, who, award.total, reason, signin_key(who, day), now)
-            _renumber_after(conn, who, day, streak)
+            if later_days:
+                _renumber_after(conn, who, day, streak)
     except _Undo as undo:
         return Refused(undo.outcome, balance_of(conn, who.person, who.community))
     return SignedIn(streak, award, balance_of(conn, who.person, who.community))

@@ -506,3 +506,14 @@ async def test_notes_are_searched_and_counted(make_bot: MakeBot) -> None:
     assert "Notes containing “_”: 0" in await bot.say("/signin notes _")
     await bot.say("/signin " + "长" * 5000, user="dave")
     assert len((await notes(bot, "dave"))["2025-03-10"] or "") == 1000
+
+
+async def test_a_timezone_moved_west_renumbers_the_later_day(make_bot: MakeBot) -> None:
+    bot = await new_bot(make_bot, timezone="Pacific/Kiritimati")  # UTC+14: Monday 16:00
+    assert "1-day streak" in await bot.say("/signin")
+    await bot.say("/config core timezone Etc/GMT+12", user="admin")  # UTC-12: Sunday 14:00
+    assert "1-day streak" in await bot.say("/signin")  # Sunday, before the stored Monday
+    await bot.advance(timedelta(days=1))  # UTC-12: Monday, renumbered to follow Sunday
+    assert "already signed in today (2-day streak)" in await bot.say("/signin")
+    await bot.say("/config core timezone Pacific/Kiritimati", user="admin")  # Tuesday
+    assert "3-day streak" in await bot.say("/signin")
