@@ -10,7 +10,6 @@ from shequn import Context, Level, Message, Segment, User
 from .declaration import ClubConfig, plugin
 from .jobs import schedule_term, when
 from .models import TermRow
-from .notify import mention
 from .store import Member, Renewed, Unpaid, get, renew, roster
 
 MAX_DAYS = 3660
@@ -69,7 +68,7 @@ async def _renewed(ctx: Context, target: User, result: Renewed, days: int, cost:
         await ctx.mute(target, timedelta(0))  # lift the lapse's mute
     key = "renew.paid" if cost else "renew.done"
     text = ctx.t(key, days=days, ends=when(ctx, term.ends_at), price=cost)
-    segments: list[Segment | str] = [mention(ctx, term.account, term.name), " ", text]
+    segments: list[Segment | str] = [ctx.mention(term.account, term.name), " ", text]
     if result.was == "lapsed" and result.was_action == "kick":
         segments.append("\n" + ctx.t("renew.invite_back"))
     await ctx.reply(Message(segments))

@@ -8,11 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shequn import JobContext, Message
+from shequn import JobContext, Message, User
 
 from .declaration import ClubConfig, plugin
 from .models import TermRow
-from .notify import mention, send_private, user_of
 from .store import advance, term_key
 
 
@@ -50,8 +49,8 @@ async def _tell(ctx: JobContext, term: TermRow, key: str, **values: Any) -> None
     """The member in private, and the group with a mention."""
     prefix = ctx.app.settings.commands.prefixes[0]
     text = ctx.t(key, prefix=prefix, **values)
-    await send_private(ctx, term.account, term.name, text)
-    await ctx.send(Message([mention(ctx, term.account, term.name), " ", text]))
+    await ctx.send_private(term.account, term.name, text)
+    await ctx.send(Message([ctx.mention(term.account, term.name), " ", text]))
 
 
 def _renew_hint(ctx: JobContext) -> str:
@@ -87,7 +86,7 @@ async def lapse(ctx: JobContext, payload: dict[str, Any]) -> None:
                        action=action)  # fmt: skip
     if term is None:
         return
-    user = user_of(term.account, term.name)
+    user = User.from_key(term.account, term.name)
     done = True
     if action == "kick":
         done = await ctx.kick(user)
@@ -95,4 +94,4 @@ async def lapse(ctx: JobContext, payload: dict[str, Any]) -> None:
         done = await ctx.mute(user, timedelta(days=cfg.mute_days))
     if done:
         text = ctx.t(f"lapse.{action}", hint=_renew_hint(ctx))
-        await ctx.send(Message([mention(ctx, term.account, term.name), " ", text]))
+        await ctx.send(Message([ctx.mention(term.account, term.name), " ", text]))

@@ -11,7 +11,6 @@ from shequn import Context, Level, Message, User
 from .declaration import SessionsConfig, plugin
 from .jobs import when
 from .models import SeriesRow
-from .notify import mention
 from .planning import plan
 from .spec import SpecError, parse_spec
 from .store import (
@@ -160,7 +159,7 @@ async def session_assign(ctx: Context, member: User, number: int = 0, series: in
         await ctx.reply(ctx.t("slot.gone", number=slot))
         return
     text = ctx.t("assign.done", number=slot, title=found.title)
-    await ctx.reply(Message([mention(ctx, host.account, host.name), " ", text]))
+    await ctx.reply(Message([ctx.mention(host.account, host.name), " ", text]))
 
 
 @plugin.command("session drop", aliases=["分享 退出"], group_only=True)

@@ -11,7 +11,6 @@ from shequn import JobContext, Message
 
 from .declaration import plugin
 from .models import OccurrenceRow, SeriesRow
-from .notify import mention, send_private
 from .planning import plan
 from .spec import start_of
 from .store import claim_reminder, get
@@ -52,7 +51,7 @@ async def host_remind(ctx: JobContext, payload: dict[str, Any]) -> None:
                              prefix=prefix, series=series.id))  # fmt: skip
         return
     text = ctx.t("remind.host", title=series.title, number=row.number, when=at, prefix=prefix)
-    await send_private(ctx, row.host_account, row.host_name or "", text)
+    await ctx.send_private(row.host_account, row.host_name or "", text)
 
 
 @plugin.job("group_remind")
@@ -66,4 +65,4 @@ async def group_remind(ctx: JobContext, payload: dict[str, Any]) -> None:
         await ctx.send(ctx.t("remind.group_open", title=series.title, number=row.number, when=at))
         return
     text = ctx.t("remind.group", title=series.title, number=row.number, when=at)
-    await ctx.send(Message([text, " ", mention(ctx, row.host_account, row.host_name or "")]))
+    await ctx.send(Message([text, " ", ctx.mention(row.host_account, row.host_name or "")]))

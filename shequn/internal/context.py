@@ -6,6 +6,7 @@ event, the acting user and ``reply``.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -15,12 +16,14 @@ from pydantic import BaseModel
 from shequn.internal.adapter import NotSupported
 from shequn.internal.event import Event, MessageEvent, Scene, User
 from shequn.internal.ledger import Outcome, Posting
-from shequn.internal.message import Message, Segment
+from shequn.internal.message import Mention, Message, Segment
 from shequn.internal.permission import Level
 from shequn.internal.plugin import CommandSpec, Plugin
 
 if TYPE_CHECKING:
     from shequn.internal.app import App
+
+log = logging.getLogger("shequn.context")
 
 M = TypeVar("M", bound=BaseModel)
 Content = Message | Segment | str
@@ -94,6 +97,25 @@ class JobContext:
         if target is None:
             raise RuntimeError("no scene to send to")
         return await self.app.send(target, Message.coerce(content))
+
+    async def send_private(self, account: str, name: str, content: Content) -> bool:
+        """Send to the account ``platform:user_id`` in private; False (and a log line) when
+        that fails, as it does where bots may write only to members who wrote first."""
+        user = User.from_key(account, name)
+        try:
+            await self.send(content, self.app.adapter(user.platform).private_scene(user))
+        except Exception:
+            log.warning("could not write to %s in private", account, exc_info=True)
+            return False
+        return True
+
+    def mention(self, account: str, name: str) -> Mention | str:
+        """A mention of ``platform:user_id`` where it lives on this scene's platform, else
+        its name as text."""
+        user = User.from_key(account, name)
+        if self.scene is not None and user.platform == self.scene.platform:
+            return Mention(user.id, name)
+        return name
 
     async def _act(self, action: str, coro: Any) -> bool:
         try:

@@ -71,6 +71,12 @@ class User:
         """``platform:user_id``, the form used in config (superusers) and storage."""
         return f"{self.platform}:{self.id}"
 
+    @classmethod
+    def from_key(cls, key: str, name: str = "") -> User:
+        """The account stored as ``platform:user_id``."""
+        platform, _, user_id = key.partition(":")
+        return cls(platform=platform, id=user_id, name=name)
+
     @property
     def display_name(self) -> str:
         return self.name or self.id
