@@ -22,8 +22,9 @@ async def schema_differences(
     app: App, prefixes: Iterable[str], *, ignore: Iterable[str] = ()
 ) -> list[Any]:
     """Differences between the models and the migrated tables whose names start with one of
-    ``prefixes`` (``["core_", "signin_"]``); an empty list when they match. Tables starting
-    with an ``ignore`` prefix (full-text indexes a plugin builds itself) are left out."""
+    ``prefixes`` (``["core_", "signin_"]``); an empty list when they match. Tables and
+    indexes starting with an ``ignore`` prefix (full-text indexes a plugin builds itself) are
+    left out."""
     wanted = tuple(prefixes)
     skipped = tuple(ignore)
     metadata = MetaData()
@@ -37,11 +38,8 @@ async def schema_differences(
             opts={
                 "compare_type": True,
                 "include_name": lambda name, kind, _parent: (
-                    kind != "table"
-                    or (
-                        str(name).startswith(wanted)
-                        and not str(name).startswith(skipped or ("\0",))
-                    )
+                    not str(name).startswith(skipped or ("\0",))
+                    and (kind != "table" or str(name).startswith(wanted))
                 ),
             },
         )
