@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import importlib
 import logging
 import os
@@ -249,6 +250,7 @@ async def serve(settings: Settings, selected: Sequence[tuple[str, ModuleType]]) 
         except Exception:
             log.exception("the bot could not start")
             return EXIT_FAILED
+        settle_heap()
         if any(not getattr(m, "simulated_clock", False) for m in modules):
             app.start_background()
         app.start_web()
@@ -279,6 +281,19 @@ async def serve(settings: Settings, selected: Sequence[tuple[str, ModuleType]]) 
 
 
 SHUTDOWN_SECONDS = 45.0
+
+
+def settle_heap() -> None:
+    """Leave what start-up built (modules, plugins, metadata, caches) out of every later
+    garbage collection.
+
+    Why: a full collection walks every tracked object; with start-up's hundreds of
+    thousands of them it paused the loop for 70-110 ms every few seconds at 1,000 sign-ins/s
+    (the sign-in p99). Frozen objects are still freed by reference counting; only garbage
+    cycles made before this point would stay, so it collects first.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _exit_watchdog(seconds: float) -> None:

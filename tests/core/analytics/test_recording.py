@@ -120,3 +120,39 @@ async def test_a_silent_group_after_a_busy_month(make_bot: MakeBot) -> None:
     zh = await bot.app.analytics.group_health("test:group", locale="zh-CN")
     assert zh.stage.name == "沉寂期"
     assert "近 7 天" in zh.stage.evidence[0]
+
+
+async def test_a_big_flush_goes_in_chunks_and_a_failed_chunk_stays_buffered(
+    make_bot: MakeBot, monkeypatch: Any
+) -> None:
+    """Short transactions keep the shared writer free for sign-ins; a chunk that fails
+    loses nothing and counts nothing twice."""
+    from shequn.internal.analytics import recorder as module
+
+    bot = await make_bot(start=START)
+    total = module.FLUSH_CHUNK * 2 + 50
+    for n in range(total):
+        await bot.say(f"message {n}", user=f"member{n}")
+    chunks: list[int] = []
+    write = module._write
+
+    def full_after_one_chunk(conn: Connection, records: Any, now: float) -> int:
+        chunks.append(len(records))
+        if len(chunks) > 1:
+            raise RuntimeError("disk full")
+        return write(conn, records, now)
+
+    monkeypatch.setattr(module, "_write", full_after_one_chunk)
+    recorder = bot.app.analytics.recorder
+    try:
+        await recorder.flush()
+    except RuntimeError:
+        pass
+    else:
+        raise AssertionError("the failed chunk must surface")
+    assert chunks[0] == module.FLUSH_CHUNK
+    assert recorder.pending == total - module.FLUSH_CHUNK
+    monkeypatch.setattr(module, "_write", write)
+    assert await recorder.flush() == total - module.FLUSH_CHUNK
+    health = await bot.app.analytics.group_health("test:group")
+    assert health.messages == total
