@@ -17,7 +17,7 @@ from .report import action_counts, without_rules
 from .store import MAX_SHIFTS, add, remove, roster
 from .week import ShiftError, next_start, on_duty, parse_hours, span
 
-ACTIONS = ("warn", "mute", "kick", "ban", "delete", "lockdown", "unlock", "grant")
+ACTIONS = ("warn", "mute", "kick", "ban", "delete", "lockdown", "unlock", "grant", "deduct")
 """Actions with a translated name; others show as recorded."""
 MAX_REPORT_DAYS = 366
 
@@ -131,7 +131,7 @@ async def duty_report(ctx: Context, days: int = 0) -> None:
     names = await ctx.app.identity.display_names(list(counts))
     ranked = sorted(counts.items(), key=lambda item: (-sum(item[1].values()), names[item[0]]))
     for person, actions in ranked:
-        parts = ", ".join(
+        parts = ctx.t("report.joiner").join(
             f"{_action(ctx, action)} {count}" for action, count in sorted(actions.items())
         )
         lines.append(ctx.t("report.line", name=names[person], total=sum(actions.values()),

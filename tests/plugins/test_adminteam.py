@@ -3,12 +3,15 @@ restarts), per admin the actions taken, and only admins managing it."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from plugins.adminteam import plugin as adminteam_plugin
 from plugins.lockdown import plugin as lockdown_plugin
 from plugins.moderation import plugin as moderation_plugin
 from plugins.points import plugin as points_plugin
+from shequn import Posting
 from shequn.testing import Harness
 from shequn.testing.pytest_plugin import MakeBot
 
@@ -133,6 +136,43 @@ async def test_report_counts_actions_per_admin(make_bot: MakeBot) -> None:
     assert "Usage: /duty report [DAYS], 1 to 366." in await bot.say(
         "/duty report 9999", user="admin"
     )
+
+
+async def test_report_counts_grants_per_admin_from_the_audit_log(
+    make_bot: MakeBot, tmp_path: Path
+) -> None:
+    database = tmp_path / "shared.db"
+    bot = await new_bot(make_bot, database=database)
+    other = await new_bot(make_bot, database=database)  # a second worker, same database
+    odd = "管理员 (值班)) ‮x\u200b: (test:dora)"
+    bot.make_admin(odd)
+    await bot.say("/grant @bob 5 good answer (test:dora)", user="admin")
+    await bot.say("/grant @carol 3 helped", user="admin")
+    await bot.say("/grant @bob -2 off topic", user="admin")
+    await bot.say("/grant @carol 1 thanks", user="dora")
+    await bot.say("/grant @bob 9 (test:admin)", user=odd)
+    await bot.say("/grant @bob -100 spam", user="dora")  # refused: not an action taken
+    redelivered = bot.message("/grant @carol 4 quiz prize", user="dora")
+    await bot.deliver(redelivered)
+    await bot.deliver(redelivered)
+    await asyncio.gather(*(other.deliver(redelivered) for _ in range(5)))
+    # A grant from before /grant audited itself: its admin only at the end of its reason.
+    person, community = bot.person("bob"), bot.community()
+    old = Posting(person, community, 6, "old prize (test:dora)", "points:grant:test:group:old",
+                  f"test:{bot.group}", "points")  # fmt: skip
+    await bot.app.ledger.post(old)
+    report = (await bot.say("/duty report", user="admin")).splitlines()
+    shown = odd.replace("\u202e", "")  # bidi controls are dropped from what the bot sends
+    assert report == [
+        "Admin actions in the last 7 days (since 2025-03-03):",
+        "admin: 3 (point deductions 1, point grants 2)",
+        "dora: 3 (point grants 3)",
+        f"{shown}: 1 (point grants 1)",
+    ]
+    assert await bot.balance("carol") == 8
+    await bot.say("/config core locale zh-CN", user="admin")
+    report = (await bot.say("/duty report", user="admin")).splitlines()
+    assert "admin：3（扣除积分 1，发放积分 2）" in report
 
 
 async def test_only_admins_manage_the_roster(make_bot: MakeBot) -> None:

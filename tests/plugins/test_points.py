@@ -6,8 +6,11 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import Connection, select
+
 from plugins.points import plugin as points_plugin
 from shequn import Posting, User
+from shequn.audit import AuditRecord
 from shequn.testing import Harness
 from shequn.testing.pytest_plugin import MakeBot
 
@@ -29,6 +32,17 @@ async def seed(bot: Harness, user: str, amount: int) -> None:
 async def ledger_rows(bot: Harness, user: str) -> int:
     entries = await bot.app.ledger.history(bot.person(user), bot.community(), 10_000)
     return len(entries)
+
+
+async def audited(bot: Harness) -> list[tuple[str, str, str, str]]:
+    """(actor, action, target, reason) of the points plugin's audit entries, oldest first;
+    people shown by their account (one account each here)."""
+    table = AuditRecord.__table__  # type: ignore[attr-defined]
+    query = select(table.c.actor, table.c.action, table.c.target, table.c.reason)
+    query = query.where(table.c.plugin == "points").order_by(table.c.id)
+    rows = await bot.app.db.read(lambda conn: conn.execute(query).all())
+    accounts = {bot.person(user): f"test:{user}" for user in ("admin", "dora", "bob", "carol")}
+    return [(accounts.get(a, a), action, accounts.get(t, t), r) for a, action, t, r in rows]
 
 
 async def test_points_shows_balance_and_rank(make_bot: MakeBot) -> None:
@@ -84,8 +98,8 @@ async def test_grant_adds_and_deducts_with_reason(make_bot: MakeBot) -> None:
     assert await bot.balance("bob") == 20
     entries = await bot.app.ledger.history(bot.person("bob"), bot.community())
     assert [(e.amount, e.reason) for e in entries] == [
-        (-5, "off topic (test:admin)"),
-        (25, "great talk on Friday (test:admin)"),
+        (-5, "off topic"),
+        (25, "great talk on Friday"),
     ]
     assert all(e.plugin == "points" for e in entries)
 
@@ -142,6 +156,7 @@ async def test_redelivered_grant_counts_once(make_bot: MakeBot, tmp_path: Path) 
     assert all(r == [] for r in replies[1:])
     assert await first.balance("bob") == 7
     assert await ledger_rows(first, "bob") == 1
+    assert await audited(first) == [("test:admin", "grant", "test:bob", "+7 thanks")]
 
 
 async def test_two_grants_typed_twice_are_two_grants(make_bot: MakeBot) -> None:
@@ -160,8 +175,8 @@ async def test_history_lists_latest_entries(make_bot: MakeBot) -> None:
     lines = (await bot.say("积分明细")).splitlines()
     assert lines == [
         "Your last 2 points entries:",
-        "03-10 10:00  +7  Points: round 7 (test:admin)",
-        "03-10 10:00  +6  Points: round 6 (test:admin)",
+        "03-10 10:00  +7  Points: round 7",
+        "03-10 10:00  +6  Points: round 6",
     ]
 
 
@@ -176,3 +191,41 @@ async def test_chinese_locale(make_bot: MakeBot) -> None:
     assert await bot.say("/grant @bob -9 刷屏", user="admin") == (
         "bob 只有 8 积分，无法扣除 9。未做任何更改。"
     )
+
+
+async def test_each_grant_audits_its_admin_target_amount_and_reason(make_bot: MakeBot) -> None:
+    bot = await new_bot(make_bot)
+    bot.make_admin("dora")
+    await bot.say("/grant @bob 25 great talk", user="admin")
+    await bot.say("/grant @carol 4 helped (a lot)", user="dora")
+    await bot.say("/扣积分 @bob -5 off topic", user="dora")
+    await bot.say("/grant @carol -50 too much", user="admin")  # refused: nothing audited
+    await bot.say("/grant @bob 0 nothing", user="admin")
+    await bot.say("/grant @bob 2 me", user="bob")  # not an admin
+    assert await audited(bot) == [
+        ("test:admin", "grant", "test:bob", "+25 great talk"),
+        ("test:dora", "grant", "test:carol", "+4 helped (a lot)"),
+        ("test:dora", "deduct", "test:bob", "-5 off topic"),
+    ]
+    groups = {r.group_key for r in await bot.app.db.read(_all_audit)}
+    assert groups == {f"test:{bot.group}"}
+
+
+def _all_audit(conn: Connection) -> list[AuditRecord]:
+    table = AuditRecord.__table__  # type: ignore[attr-defined]
+    return [AuditRecord(**row._mapping) for row in conn.execute(select(table))]
+
+
+async def test_odd_admin_name_and_huge_reason_are_kept_apart(make_bot: MakeBot) -> None:
+    bot = await new_bot(make_bot)
+    odd = "管理员 (值班)) ‮x\u200b: (test:admin)"
+    bot.make_admin(odd)
+    reason = "🎉" * 300
+    reply = await bot.say(f"/grant @bob 3 {reason}", user=odd)
+    assert reply == f"bob: +3 points ({reason[:200]}). Balance: 3."
+    rows = await bot.app.db.read(_all_audit)
+    assert [(r.actor, r.action, r.target, r.reason) for r in rows] == [
+        (bot.person(odd), "grant", bot.person("bob"), f"+3 {reason[:197]}")
+    ]
+    entries = await bot.app.ledger.history(bot.person("bob"), bot.community())
+    assert [e.reason for e in entries] == [reason[:200]]
