@@ -10,14 +10,16 @@ from typing import Any
 
 from shequn import Context, Level, User, scene_to_dict
 
+from .audited import ADDED, REMOVED, Actor, add_shift, remove_shift
 from .declaration import AdminTeamConfig, plugin
 from .models import Shift
 from .reminders import schedule_next
 from .report import action_counts, without_rules
-from .store import MAX_SHIFTS, add, remove, roster
+from .store import MAX_SHIFTS, roster
 from .week import ShiftError, next_start, on_duty, parse_hours, span
 
-ACTIONS = ("warn", "mute", "kick", "ban", "delete", "lockdown", "unlock", "grant", "deduct")
+ACTIONS = ("warn", "mute", "kick", "ban", "delete", "lockdown", "unlock", "grant", "deduct",
+           ADDED, REMOVED)  # fmt: skip
 """Actions with a translated name; others show as recorded."""
 MAX_REPORT_DAYS = 366
 
@@ -74,7 +76,8 @@ async def duty_add(ctx: Context, member: User, day: str, *, hours: str = "") -> 
         "created_by": ctx.person,
         "created_at": now,
     }
-    shift_id = await ctx.app.db.write(lambda conn: add(conn, values), plugin.name)
+    actor = Actor.of(ctx)
+    shift_id = await ctx.app.db.write(lambda conn: add_shift(conn, values, actor), plugin.name)
     if shift_id is None:
         await ctx.reply(ctx.t("add.full", max=MAX_SHIFTS))
         return
@@ -87,8 +90,10 @@ async def duty_add(ctx: Context, member: User, day: str, *, hours: str = "") -> 
 
 @plugin.command("duty remove", aliases=["值班 删除"], permission=Level.ADMIN, group_only=True)
 async def duty_remove(ctx: Context, shift: int) -> None:
-    group_key = ctx.group_key
-    if await ctx.app.db.write(lambda conn: remove(conn, group_key, shift), plugin.name):
+    group_key, actor, now = ctx.group_key, Actor.of(ctx), ctx.app.clock.now().timestamp()
+    if await ctx.app.db.write(
+        lambda conn: remove_shift(conn, group_key, shift, actor, now), plugin.name
+    ):
         await ctx.reply(ctx.t("remove.done", id=shift))
     else:
         await ctx.reply(ctx.t("remove.unknown", id=shift, prefix=_prefix(ctx)))

@@ -19,9 +19,9 @@ MAX_SHIFTS = 200
 """Shifts one group may have (a week of 15-minute slots for a dozen admins is far fewer)."""
 
 
-def add(conn: Connection, values: dict[str, Any]) -> int | None:
-    """The shift's id (an existing identical shift's, when added twice); None when the
-    group's roster is full."""
+def add(conn: Connection, values: dict[str, Any]) -> tuple[int | None, bool]:
+    """The shift's id (an existing identical shift's, when added twice; None when the group's
+    roster is full), and whether this call inserted it."""
     count = conn.execute(
         select(_shift.c.id).where(_shift.c.group_key == values["group_key"]).limit(MAX_SHIFTS)
     ).all()
@@ -36,7 +36,7 @@ def add(conn: Connection, values: dict[str, Any]) -> int | None:
             _shift.c.start_minute == values["start_minute"],
         )
     ).scalar_one_or_none()
-    return None if found is None and not inserted else found
+    return (None if found is None and not inserted else found), inserted
 
 
 def get(conn: Connection, shift_id: int) -> Shift | None:
@@ -57,11 +57,16 @@ def every_shift(conn: Connection) -> list[Shift]:
     return [Shift(**row._mapping) for row in conn.execute(select(_shift).order_by(_shift.c.id))]
 
 
-def remove(conn: Connection, group_key: str, shift_id: int) -> bool:
+def remove(conn: Connection, group_key: str, shift_id: int) -> Shift | None:
+    """The shift this call took off the group's roster; None when it was not there (or a
+    concurrent call removed it first: the conditional delete decides)."""
+    shift = get(conn, shift_id)
+    if shift is None or shift.group_key != group_key:
+        return None
     gone = conn.execute(
         delete(_shift).where(_shift.c.id == shift_id, _shift.c.group_key == group_key)
     ).rowcount
-    return bool(gone == 1)
+    return shift if gone == 1 else None
 
 
 def claim_reminder(conn: Connection, shift_id: int, starts_at: float, now: float) -> bool:

@@ -7,15 +7,21 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+
 from plugins.adminteam import plugin as adminteam_plugin
+from plugins.adminteam.models import Shift
 from plugins.lockdown import plugin as lockdown_plugin
 from plugins.moderation import plugin as moderation_plugin
 from plugins.points import plugin as points_plugin
 from shequn import Posting
+from shequn.audit import AuditRecord
 from shequn.testing import Harness
 from shequn.testing.pytest_plugin import MakeBot
 
 START = datetime(2025, 3, 10, 2, 0, tzinfo=UTC)  # Monday 10:00 in Asia/Shanghai
+_audit = AuditRecord.__table__  # type: ignore[attr-defined]
+_shift = Shift.__table__  # type: ignore[attr-defined]
 TUESDAY_0845 = datetime(2025, 3, 11, 0, 45, tzinfo=UTC)  # 15 minutes before a 09:00 shift
 
 
@@ -124,12 +130,12 @@ async def test_report_counts_actions_per_admin(make_bot: MakeBot) -> None:
     report = await bot.say("/duty report", user="admin")
     assert report.splitlines() == [
         "Admin actions in the last 7 days (since 2025-03-03):",
-        "admin: 6 (point grants 2, mutes 2, warnings 2)",
+        "admin: 7 (shifts added 1, point grants 2, mutes 2, warnings 2)",
         "dora: 3 (kicks 1, lockdowns 1, lockdowns lifted 1)",
         "Taken by rules on their own: 1",
     ]
     await bot.advance(timedelta(days=3))
-    assert "admin: 6" in await bot.say("/duty report 4", user="admin")
+    assert "admin: 7" in await bot.say("/duty report 4", user="admin")
     assert (await bot.say("/duty report 2", user="admin")).splitlines()[1:] == [
         "dora: 0 (-)"  # on the roster, nothing in these two days
     ]
@@ -173,6 +179,41 @@ async def test_report_counts_grants_per_admin_from_the_audit_log(
     await bot.say("/config core locale zh-CN", user="admin")
     report = (await bot.say("/duty report", user="admin")).splitlines()
     assert "admin：3（扣除积分 1，发放积分 2）" in report
+
+
+async def test_roster_changes_are_audited_once(make_bot: MakeBot, tmp_path: Path) -> None:
+    database = tmp_path / "shared.db"
+    bot = await new_bot(make_bot, database=database)
+    other = await new_bot(make_bot, database=database)
+    add = bot.message("/duty add @dora Tue 09:00-12:00", user="admin")
+    assert (await bot.deliver(add))[0].startswith("🛡️ On the roster: #1 Tue 09:00-12:00")
+    await asyncio.gather(*(other.deliver(add) for _ in range(3)))  # redelivered elsewhere
+    await bot.say("/duty add @dora Tue 09:00-12:00", user="dora")  # the same shift again
+    await bot.say("/duty add @admin Fri 22:00-02:00", user="dora")
+    remove = bot.message("/duty remove 1", user="dora")
+    replies = await asyncio.gather(bot.deliver(remove), *(other.deliver(remove) for _ in range(3)))
+    texts = [text for reply in replies for text in reply]
+    assert texts.count("Shift #1 is off the roster.") == 1  # the others find it gone
+    await bot.say("/duty remove 1", user="admin")  # gone already: nothing to record
+    assert (await bot.say("/duty report", user="admin")).splitlines()[1:] == [
+        "dora: 2 (shifts added 1, shifts removed 1)",
+        "admin: 1 (shifts added 1)",
+    ]
+    rows = await bot.app.db.read(
+        lambda conn: conn.execute(
+            select(_audit.c.actor, _audit.c.action, _audit.c.target, _audit.c.reason)
+            .where(_audit.c.plugin == "adminteam")
+            .order_by(_audit.c.id)
+        ).all()
+    )
+    admin, dora = bot.person("admin"), bot.person("dora")
+    # Ids as the database hands them out (PostgreSQL's sequence skips the ignored inserts).
+    ids = await bot.app.db.read(lambda conn: conn.execute(select(_shift.c.id)).scalars().all())
+    assert [tuple(r) for r in rows] == [
+        (admin, "duty_add", dora, "#1 Tue 09:00-12:00"),
+        (dora, "duty_add", admin, f"#{ids[0]} Fri 22:00-02:00"),
+        (dora, "duty_remove", dora, "#1 Tue 09:00-12:00"),
+    ]
 
 
 async def test_only_admins_manage_the_roster(make_bot: MakeBot) -> None:
