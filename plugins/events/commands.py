@@ -7,14 +7,20 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Connection
+
 from shequn import Button, ButtonPressed, Buttons, Context, JobContext, Level, Mention, Message
 
+from .access import event_here, is_organiser, tell_privately
+from .answers import drop, stop_asking
+from .asking import offer
 from .declaration import EventsConfig, plugin
 from .models import EventRow
 from .passcode import code_for, code_is_valid, minute_of
 from .spec import SpecError, parse_spec
 from .stats import community_stats, event_stats, to_csv
-from .store import Already, Joined, Unpaid, cancel, check_in, close, create, get, join, signups
+from .store import Already, Cancelled, Unpaid, cancel, check_in, close, create, get, join, signups
+from .web import link, web_settings
 
 
 def _when(ctx: JobContext, timestamp: float) -> str:
@@ -23,16 +29,6 @@ def _when(ctx: JobContext, timestamp: float) -> str:
 
 async def _event(ctx: JobContext, event_id: int) -> EventRow | None:
     return await ctx.app.db.read(lambda conn: get(conn, event_id))
-
-
-async def _in_group(ctx: Context, event_id: int) -> EventRow | None:
-    """The event when it belongs to this group's community; else a reply saying so."""
-    event = await _event(ctx, event_id)
-    if event is None or (ctx.scene is not None and not ctx.scene.is_private
-                         and event.community != ctx.community):  # fmt: skip
-        await ctx.reply(ctx.t("event.unknown", id=event_id))
-        return None
-    return event
 
 
 @plugin.command("event create", aliases=["活动 创建"], permission=Level.ADMIN, group_only=True)
@@ -85,9 +81,23 @@ async def event_create(ctx: Context, *, spec: str = "") -> None:
     await ctx.reply(Message([text, Buttons.of([button])]))
 
 
+def leave(conn: Connection, event: EventRow, person: str, now: float) -> Cancelled | None:
+    """Cancel a sign-up and, with it, its answers (in the same transaction)."""
+    result = cancel(conn, event, person, now)
+    if result is not None:
+        drop(conn, event.id or 0, person)
+    return result
+
+
+def end(conn: Connection, event: EventRow, now: float) -> list[str] | None:
+    """Close check-in; nobody is asked the event's questions any more."""
+    stop_asking(conn, event.id or 0)
+    return close(conn, event, now)
+
+
 async def _join(ctx: Context, event_id: int) -> None:
     name = ctx.user.display_name
-    event = await _in_group(ctx, event_id)
+    event = await event_here(ctx, event_id)
     if event is None:
         return
     now = ctx.app.clock.now().timestamp()
@@ -103,10 +113,13 @@ async def _join(ctx: Context, event_id: int) -> None:
     elif isinstance(result, Unpaid):
         balance = await ctx.app.ledger.balance(person, event.community)
         await ctx.reply(ctx.t("join.unpaid", name=name, cost=event.cost, balance=balance))
-    elif isinstance(result, Joined) and result.status == "going":
-        await ctx.reply(ctx.t("join.going", name=name, title=event.title, id=event_id))
     else:
-        await ctx.reply(ctx.t("join.waiting", name=name, id=event_id, position=result.position))
+        if result.status == "going":
+            text = ctx.t("join.going", name=name, title=event.title, id=event_id)
+        else:
+            text = ctx.t("join.waiting", name=name, id=event_id, position=result.position)
+        asked = await offer(ctx, event)
+        await ctx.reply(text + ("\n" + asked if asked else ""))
 
 
 @plugin.command("event join", aliases=["活动 报名", "报名"], group_only=True)
@@ -126,7 +139,7 @@ async def event_button(ctx: Context) -> None:
 @plugin.command("event cancel", aliases=["活动 取消", "取消报名"], group_only=True)
 async def event_cancel(ctx: Context, event_id: int) -> None:
     name = ctx.user.display_name
-    event = await _in_group(ctx, event_id)
+    event = await event_here(ctx, event_id)
     if event is None:
         return
     now = ctx.app.clock.now().timestamp()
@@ -134,7 +147,7 @@ async def event_cancel(ctx: Context, event_id: int) -> None:
         await ctx.reply(ctx.t("cancel.closed", name=name, id=event_id))
         return
     person = ctx.person
-    result = await ctx.app.db.write(lambda conn: cancel(conn, event, person, now), "events")
+    result = await ctx.app.db.write(lambda conn: leave(conn, event, person, now), "events")
     if result is None:
         await ctx.reply(ctx.t("cancel.none", name=name, id=event_id))
         return
@@ -168,7 +181,7 @@ async def event_list(ctx: Context) -> None:
 
 @plugin.command("event code", aliases=["活动 签到码"], permission=Level.ADMIN, group_only=True)
 async def event_code(ctx: Context, event_id: int) -> None:
-    event = await _in_group(ctx, event_id)
+    event = await event_here(ctx, event_id)
     if event is None:
         return
     minute = minute_of(ctx.app.clock.now().timestamp())
@@ -176,10 +189,33 @@ async def event_code(ctx: Context, event_id: int) -> None:
     await ctx.reply(ctx.t("code.show", id=event_id, title=event.title, code=code))
 
 
+@plugin.command("event qr", aliases=["活动 二维码"])
+async def event_qr(ctx: Context, event_id: int) -> None:
+    """The organiser's link to the check-in screen, in private (it shows the codes)."""
+    event = await event_here(ctx, event_id)
+    if event is None:
+        return
+    if not await is_organiser(ctx, event):
+        await ctx.reply(ctx.t("organiser.only", id=event_id))
+        return
+    if not web_settings(ctx.app.settings).qr_page:
+        await ctx.reply(ctx.t("qr.off"))
+        return
+    if event.state != "open":
+        await ctx.reply(ctx.t("checkin.closed", name=ctx.user.display_name, id=event_id))
+        return
+    config = ctx.app.group_settings.config(plugin, event.group_key)
+    assert isinstance(config, EventsConfig)
+    expires = event.starts_at + config.checkin_hours * 3600
+    url = link(ctx.app.settings, event, expires)
+    text = ctx.t("qr.link", id=event_id, title=event.title, url=url, until=_when(ctx, expires))
+    await tell_privately(ctx, text)
+
+
 @plugin.command("event checkin", aliases=["活动 签到", "到场"])
 async def event_checkin(ctx: Context, event_id: int, code: str) -> None:
     name = ctx.user.display_name
-    event = await _in_group(ctx, event_id)
+    event = await event_here(ctx, event_id)
     if event is None:
         return
     now = ctx.app.clock.now().timestamp()
@@ -202,7 +238,7 @@ async def event_checkin(ctx: Context, event_id: int, code: str) -> None:
 async def event_stats_command(ctx: Context, event_id: int = 0) -> None:
     community = ctx.community
     if event_id:
-        event = await _in_group(ctx, event_id)
+        event = await event_here(ctx, event_id)
         if event is None:
             return
         s = await ctx.app.db.read(lambda conn: event_stats(conn, event))
@@ -249,7 +285,7 @@ async def close_checkin(ctx: JobContext, payload: dict[str, Any]) -> None:
     if event is None:
         return
     now = ctx.app.clock.now().timestamp()
-    no_shows = await ctx.app.db.write(lambda conn: close(conn, event, now), "events")
+    no_shows = await ctx.app.db.write(lambda conn: end(conn, event, now), "events")
     if no_shows is None:
         return
     s = await ctx.app.db.read(lambda conn: event_stats(conn, event))

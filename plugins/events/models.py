@@ -44,3 +44,39 @@ class Signup(SQLModel, table=True):
     queued_at: float
     """Order of the waiting list."""
     attended_at: float | None = None
+
+
+class Question(SQLModel, table=True):
+    """A question asked in private to everyone who signs up for the event."""
+
+    __tablename__ = "events_question"
+    event_id: int = Field(primary_key=True)
+    position: int = Field(primary_key=True)
+    """1, 2, ... in the order they are asked."""
+    kind: str = Field(max_length=10)
+    """``name``, ``phone`` (validated) or ``text``."""
+    label: str = Field(max_length=200)
+    """The organiser's wording (for ``name`` and ``phone`` a translated label is shown)."""
+
+
+class Answer(SQLModel, table=True):
+    """A member's answer to one question; one row per question, so a repeated or
+    redelivered answer never adds a second. Personal data: deleted when the member is
+    forgotten or cancels."""
+
+    __tablename__ = "events_answer"
+    event_id: int = Field(primary_key=True)
+    person: str = Field(primary_key=True, max_length=200)
+    position: int = Field(primary_key=True)
+    answer: str = Field(sa_column=Column(Text, nullable=False))
+    answered_at: float
+
+
+class Asking(SQLModel, table=True):
+    """A sign-up whose questions are still being asked, oldest first per person: a private
+    message from that person answers the oldest one's next question."""
+
+    __tablename__ = "events_asking"
+    person: str = Field(primary_key=True, max_length=200)
+    event_id: int = Field(primary_key=True)
+    queued_at: float

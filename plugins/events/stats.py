@@ -70,7 +70,7 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def _safe(text: str) -> str:
+def safe_cell(text: str) -> str:
     """Keep spreadsheet programs from reading a cell as a formula."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
@@ -83,7 +83,7 @@ def to_csv(stats: list[EventStats]) -> str:
         starts = datetime.fromtimestamp(s.event.starts_at, UTC).strftime("%Y-%m-%d %H:%M")
         writer.writerow(
             [
-                s.event.id, _safe(s.event.title), starts, s.event.state, s.event.capacity,
+                s.event.id, safe_cell(s.event.title), starts, s.event.state, s.event.capacity,
                 s.signups, s.going, s.waiting, s.cancelled, s.attended, s.no_shows,
                 f"{s.rate:.2f}",
             ]
