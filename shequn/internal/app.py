@@ -18,8 +18,10 @@ from shequn.internal.context import JobContext, scene_from_dict
 from shequn.internal.dispatcher import Dispatcher
 from shequn.internal.event import Event, Scene, User
 from shequn.internal.fallback import PendingChoices, degrade
+from shequn.internal.group_settings import CACHE as SETTINGS_CACHE
 from shequn.internal.group_settings import GroupSettings
 from shequn.internal.i18n import Translator
+from shequn.internal.identity import CACHE as IDENTITY_CACHE
 from shequn.internal.identity import Identity
 from shequn.internal.intake import Intake
 from shequn.internal.invites import Invites
@@ -30,6 +32,7 @@ from shequn.internal.permission import Level
 from shequn.internal.plugin import Plugin
 from shequn.internal.registry import Disposer, Registry
 from shequn.internal.scheduler import DueJob, Scheduler
+from shequn.internal.state_sync import StateSync
 from shequn.internal.storage import migrate
 from shequn.internal.storage.database import Database
 from shequn.internal.titles import Titles
@@ -63,6 +66,9 @@ class App:
         self.invites = Invites(self.db, self.clock)
         self.audit = Audit(self.db, self.clock, self.identity)
         self.group_settings = GroupSettings(self.db, settings.plugin_defaults)
+        self.state_sync = StateSync(self.db)
+        self.state_sync.register(IDENTITY_CACHE, self.identity.load)
+        self.state_sync.register(SETTINGS_CACHE, self.group_settings.load)
         self.scheduler = Scheduler(self.db, self.clock, self._run_job)
         self.dispatcher = Dispatcher(self)
         self.analytics = Analytics(self)
@@ -149,8 +155,7 @@ class App:
         locations = [p.migrations_dir for p in self.plugins.values() if p.migrations_dir]
         locations.extend(self._migration_dirs)
         await self.db.run_sync_admin(lambda conn: migrate.upgrade(conn, locations))
-        await self.identity.load()
-        await self.group_settings.load()
+        await self.state_sync.load_all()
         self._started = True
         if not serve:
             return
@@ -163,10 +168,18 @@ class App:
         await self.scheduler.run_due()
 
     def start_background(self) -> None:
-        """Start the scheduler loop (not used by the console, which drives its own clock)."""
+        """Start the scheduler loop (not used by the console, which drives its own clock)
+        and, with several workers sharing the database, the check for their changes."""
         self._tasks.append(
             asyncio.create_task(self.scheduler.run_forever(), name="shequn-scheduler")
         )
+        cluster = self.settings.cluster
+        if cluster.shared_on(self.db.dialect):
+            self._tasks.append(
+                asyncio.create_task(
+                    self.state_sync.run_forever(cluster.refresh_seconds), name="shequn-state-sync"
+                )
+            )
 
     def start_web(self) -> None:
         """Serve the web app when an adapter or plugin added routes to it."""

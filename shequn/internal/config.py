@@ -30,11 +30,19 @@ class DatabaseSettings(BaseModel):
 
 
 class ClusterSettings(BaseModel):
-    shared: bool = False
-    """Several workers on one (PostgreSQL) database: de-duplicate events across workers and
-    share command cooldowns through the database (one small write per event)."""
+    shared: bool | None = None
+    """Several workers on one database: de-duplicate events across workers and share rate
+    limits and command cooldowns through the database (one small write per event). Unset: on
+    for PostgreSQL (the database for several workers), off for SQLite."""
     dedup_hours: float = Field(default=24.0, gt=0)
     """How long an event key is remembered in the database."""
+    refresh_seconds: float = Field(default=2.0, gt=0, le=3600)
+    """How often a worker checks whether another changed plugin switches, group settings,
+    account links or communities (then it reloads them)."""
+
+    def shared_on(self, dialect: str) -> bool:
+        """Whether workers share state on a database of ``dialect``."""
+        return self.shared if self.shared is not None else dialect == "postgresql"
 
 
 class CommandSettings(BaseModel):

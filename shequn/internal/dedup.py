@@ -9,6 +9,8 @@ are also keyed in the database, so these are the first line, not the only one.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import Connection, delete
 
@@ -17,6 +19,7 @@ from shequn.internal.storage.database import Database
 from shequn.internal.storage.dialect import insert_ignore
 
 _event = SeenEvent.__table__  # type: ignore[attr-defined]
+T = TypeVar("T")
 
 
 class RecentKeys:
@@ -48,7 +51,9 @@ class SharedKeys:
     database: the platform may deliver an update to any of them, or to two.
 
     Each check is one insert-or-ignore through the group-commit writer, so under load many
-    checks share one transaction. Keys older than ``ttl`` are purged now and then.
+    checks share one transaction. Keys older than ``ttl`` are purged now and then. What must
+    happen only for the worker that takes the event on (charging the shared rate limits) runs
+    in the same write, as ``then``.
     """
 
     def __init__(self, db: Database, ttl: float = 86_400.0, purge_every: float = 600.0) -> None:
@@ -57,16 +62,23 @@ class SharedKeys:
         self._purge_every = purge_every
         self._purged_at: float | None = None
 
-    async def first_time(self, key: str, now: float) -> bool:
-        """True for the one worker that records ``key`` first; False for every other."""
+    async def first_time(
+        self, key: str, now: float, then: Callable[[Connection], T] | None = None
+    ) -> tuple[bool, T | None]:
+        """(True, what ``then`` returned) for the one worker that records ``key`` first;
+        (False, None) for every other."""
         row = {"key": key[:400], "seen_at": now}
-        inserted = await self._db.write(
-            lambda conn: insert_ignore(conn, _event, row, ("key",)), "dedup"
-        )
+
+        def record(conn: Connection) -> tuple[bool, T | None]:
+            if not insert_ignore(conn, _event, row, ("key",)):
+                return False, None
+            return True, (then(conn) if then is not None else None)
+
+        outcome = await self._db.write(record, "dedup")
         if self._purged_at is None or now - self._purged_at >= self._purge_every:
             self._purged_at = now
             await self._db.write(lambda conn: _purge(conn, now - self._ttl), "dedup-purge")
-        return inserted
+        return outcome
 
 
 def _purge(conn: Connection, before: float) -> int:

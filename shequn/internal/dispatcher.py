@@ -38,7 +38,7 @@ class Dispatcher:
         cluster = app.settings.cluster
         self.shared: SharedKeys | None = None
         self.cooldowns: CooldownStore = MemoryCooldowns()
-        if cluster.shared:
+        if cluster.shared_on(app.db.dialect):
             self.shared = SharedKeys(app.db, ttl=cluster.dedup_hours * 3600)
             self.cooldowns = DatabaseCooldowns(app.db)
 
@@ -53,8 +53,7 @@ class Dispatcher:
         if not self.recent.first_time(event.dedup_key, now):
             log.debug("dropped redelivered event %s", event.dedup_key)
             return
-        if self.shared is not None and not await self._first_anywhere(event.dedup_key, now):
-            log.debug("dropped event %s taken on by another worker", event.dedup_key)
+        if self.shared is not None and not await self._first_anywhere(event, now):
             return
         ctx = Context(self.app, event)
         try:
@@ -66,14 +65,25 @@ class Dispatcher:
         except Exception:
             log.exception("dispatch of %s failed", event.dedup_key)
 
-    async def _first_anywhere(self, key: str, now: float) -> bool:
+    async def _first_anywhere(self, event: Event, now: float) -> bool:
+        """Record ``event`` as taken on by this worker and charge the shared rate limits;
+        False when another worker took it on first or a shared limit refused it."""
         assert self.shared is not None
+        key = event.dedup_key
+        charge = self.app.limits.shared_charge(event, now)
         try:
-            return await self.shared.first_time(key, now)
+            first, refused = await self.shared.first_time(key, now, charge)
         except Exception:
             # Handling twice is safer than dropping: rewards and draws are keyed anyway.
             log.exception("could not record event %s in the database; handling it", key)
             return True
+        if not first:
+            log.debug("dropped event %s taken on by another worker", key)
+            return False
+        if refused is not None:
+            self.app.limits.refused(event, refused)
+            return False
+        return True
 
     async def _through(self, ctx: Context, index: int) -> None:
         if index < len(self.middlewares):

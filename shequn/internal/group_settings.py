@@ -18,11 +18,15 @@ from shequn.internal.config import parse_value
 from shequn.internal.i18n import TranslatableError
 from shequn.internal.models import GroupSetting, PluginSwitch
 from shequn.internal.plugin import Plugin
+from shequn.internal.state_sync import bump
 from shequn.internal.storage.database import Database
 from shequn.internal.storage.dialect import upsert
 
 _switch = PluginSwitch.__table__  # type: ignore[attr-defined]
 _setting = GroupSetting.__table__  # type: ignore[attr-defined]
+
+CACHE = "settings"
+"""The name under which changes are announced to other workers (see state_sync)."""
 
 
 class ConfigError(TranslatableError):
@@ -61,6 +65,7 @@ class GroupSettings:
             upsert(
                 conn, _switch, {"group_key": group_key, "plugin": plugin.name}, {"enabled": enabled}
             )
+            bump(conn, CACHE)
 
         await self._db.write(write)
         self._switches[(group_key, plugin.name)] = enabled
@@ -143,6 +148,7 @@ class GroupSettings:
                         _setting.c.group_key == group_key, _setting.c.plugin == plugin.name
                     )
                 )
+            bump(conn, CACHE)
 
         await self._db.write(write)
         self._overrides[(group_key, plugin.name)] = data

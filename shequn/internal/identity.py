@@ -20,6 +20,7 @@ from shequn.internal.event import User
 from shequn.internal.i18n import TranslatableError
 from shequn.internal.ledger import Outcome, balances_where, move
 from shequn.internal.models import Account, Community, CommunityGroup, LinkCode, Profile
+from shequn.internal.state_sync import bump
 from shequn.internal.storage.database import Database
 from shequn.internal.storage.dialect import insert_ignore, upsert
 
@@ -32,6 +33,8 @@ _profile = Profile.__table__  # type: ignore[attr-defined]
 NAME_CACHE = 50_000
 """Display names remembered in memory; older ones are re-read from the database."""
 
+CACHE = "identity"
+"""The name under which changes are announced to other workers (see state_sync)."""
 LINK_CODE_TTL = 600.0
 _ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 
@@ -166,6 +169,7 @@ class Identity:
                 )
                 if outcome is not Outcome.APPLIED:
                     raise IdentityError("link.failed")
+            bump(conn, CACHE)
             return person
 
         person = await self._db.write(write)
@@ -184,9 +188,11 @@ class Identity:
         now = self._clock.now().timestamp()
 
         def write(conn: Connection) -> bool:
-            return insert_ignore(
-                conn, _community, {"key": key, "name": name, "created_at": now}, ("key",)
-            )
+            row = {"key": key, "name": name, "created_at": now}
+            created = insert_ignore(conn, _community, row, ("key",))
+            if created:
+                bump(conn, CACHE)
+            return created
 
         if not await self._db.write(write):
             raise IdentityError("community.exists", name=name)
@@ -208,6 +214,7 @@ class Identity:
 
         def write(conn: Connection) -> None:
             upsert(conn, _member, {"group_key": group_key}, {"community": community})
+            bump(conn, CACHE)
             if previous != group_key:
                 return  # came from another named community: its points stay there
             for person, _, amount in balances_where(conn, community=group_key):
@@ -218,7 +225,9 @@ class Identity:
         self._community_of[group_key] = community
 
     async def remove_group(self, group_key: str) -> None:
-        await self._db.write(
-            lambda conn: conn.execute(delete(_member).where(_member.c.group_key == group_key))
-        )
+        def write(conn: Connection) -> None:
+            conn.execute(delete(_member).where(_member.c.group_key == group_key))
+            bump(conn, CACHE)
+
+        await self._db.write(write)
         self._community_of.pop(group_key, None)

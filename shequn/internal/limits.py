@@ -5,6 +5,12 @@ arrives* â€” the flooder's newest events go, never other members' waiting ones â
 gets a "slow down" notice, itself limited to one per ``notice_seconds``. Only what people type
 or press is limited; joins, departures and join requests always pass. Buckets live in memory
 and are bounded, so a flood of new accounts cannot eat it either.
+
+Several workers on one database (``[cluster] shared``) also share the buckets: each worker
+still gates at arrival with its own (a flooder's burst never reaches the database), and an
+event that passed is then charged to the database bucket (``core_rate_bucket``) in the same
+transaction that records it as taken on (see :class:`~shequn.internal.dedup.SharedKeys`), so
+a flooder spread over three workers gets one rate, not three.
 """
 
 from __future__ import annotations
@@ -18,9 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import Connection, delete
+
 from shequn.internal.config import LimitSettings
 from shequn.internal.event import ButtonPressed, Event, MessageEvent
 from shequn.internal.message import Mention, Message, Text
+from shequn.internal.models import RateBucket
+from shequn.internal.storage.dialect import take_token
 
 if TYPE_CHECKING:
     from shequn.internal.app import App
@@ -31,6 +41,14 @@ NAMESPACE = "limits"
 LOCALES = Path(__file__).with_name("limits_locales")
 MAX_BUCKETS = 50_000
 """Above this many remembered buckets the least recently used are forgotten."""
+SHARED_PURGE_SECONDS = 600.0
+"""How often a worker deletes shared buckets that have long been full again."""
+
+_bucket_table = RateBucket.__table__  # type: ignore[attr-defined]
+
+SharedCharge = Callable[[Connection], str | None]
+"""Charges one event to the shared buckets inside a write; returns the bucket that refused
+(``"user"`` or ``"group"``) or None."""
 
 
 @dataclass(slots=True)
@@ -87,14 +105,18 @@ class Limits:
         self._groups = Buckets(settings.group_per_second, settings.group_burst)
         self._noticed: OrderedDict[str, float] = OrderedDict()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._purged_at: float | None = None
         self.rejected = 0
         app.translator.load_directory(NAMESPACE, LOCALES)
 
+    def _applies(self, event: Event) -> bool:
+        if not self._settings.enabled or not isinstance(event, MessageEvent | ButtonPressed):
+            return False
+        return event.user.key not in self._app.superusers
+
     def admit(self, event: Event) -> bool:
         """True to queue ``event``; False (after arranging a notice) to reject it."""
-        if not self._settings.enabled or not isinstance(event, MessageEvent | ButtonPressed):
-            return True
-        if event.user.key in self._app.superusers:
+        if not self._applies(event):
             return True
         now = self._now()
         if not self._users.take(event.user.key, now):
@@ -104,6 +126,51 @@ class Limits:
             self._reject(event, now, "group")
             return False
         return True
+
+    def shared_charge(self, event: Event, at: float) -> SharedCharge | None:
+        """The database side of the limits for ``event`` at wall-clock time ``at`` (shared by
+        every worker), or None when the event is not limited."""
+        if not self._applies(event):
+            return None
+        settings = self._settings
+        user_key = "user:" + event.user.key
+        group_key = None if event.scene.is_private else "group:" + event.scene.group_key
+        purge = self._purge_due(at)
+
+        def charge(conn: Connection) -> str | None:
+            if purge:
+                full_since = max(
+                    settings.user_burst / settings.user_per_second,
+                    settings.group_burst / settings.group_per_second,
+                )
+                stale = _bucket_table.c.stamp < at - full_since - SHARED_PURGE_SECONDS
+                conn.execute(delete(_bucket_table).where(stale))
+            if not take_token(
+                conn, _bucket_table, user_key, at, settings.user_per_second, settings.user_burst
+            ):
+                return "user"
+            if group_key is not None and not take_token(
+                conn,
+                _bucket_table,
+                group_key,
+                at,
+                settings.group_per_second,
+                settings.group_burst,
+            ):
+                return "group"
+            return None
+
+        return charge
+
+    def _purge_due(self, at: float) -> bool:
+        if self._purged_at is not None and at - self._purged_at < SHARED_PURGE_SECONDS:
+            return False
+        self._purged_at = at
+        return True
+
+    def refused(self, event: Event, why: str) -> None:
+        """``event`` was refused by a shared bucket: count it and arrange the notice."""
+        self._reject(event, self._now(), why)
 
     def _reject(self, event: Event, now: float, why: str) -> None:
         self.rejected += 1

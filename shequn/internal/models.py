@@ -137,3 +137,20 @@ class Cooldown(SQLModel, table=True):
     __tablename__ = "core_cooldown"
     key: str = Field(primary_key=True, max_length=400)
     until: float = Field(index=True)
+
+
+class StateVersion(SQLModel, table=True):
+    """How often a cache every worker keeps in memory (``settings``, ``identity``) changed."""
+
+    __tablename__ = "core_state_version"
+    name: str = Field(primary_key=True, max_length=64)
+    version: int = 0
+
+
+class RateBucket(SQLModel, table=True):
+    """A rate-limit token bucket shared by every worker: ``tokens`` left at ``stamp``."""
+
+    __tablename__ = "core_rate_bucket"
+    key: str = Field(primary_key=True, max_length=400)
+    tokens: float
+    stamp: float = Field(index=True)

@@ -34,6 +34,8 @@ class Harness:
     ) -> None:
         url = database if isinstance(database, str) else f"sqlite+aiosqlite:///{database}"
         settings.setdefault("database", {"url": url})
+        # One harness is one worker: state shared across workers only when a test asks.
+        settings.setdefault("cluster", {"shared": False})
         self.settings = Settings(**settings)
         self.clock = SimulatedClock(start)
         self.app = App(self.settings, clock=self.clock)

@@ -141,8 +141,7 @@ def _config(tmp_path: Path, url: str, port: int) -> Path:
                 f"disabled_plugins = {json.dumps(others)}",
                 "[database]",
                 f"url = {json.dumps(url)}",
-                "[cluster]",
-                "shared = true",
+                # no [cluster] section: sharing is on by default on PostgreSQL
                 "[qq]",
                 'mode = "forward"',
                 f'urls = ["ws://127.0.0.1:{port}"]',

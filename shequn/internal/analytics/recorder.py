@@ -5,9 +5,10 @@ to the database every ``FLUSH_SECONDS``, whenever it holds ``FLUSH_RECORDS`` rec
 every analytics read and when the bot stops, in ``app.db.write`` calls of at most
 ``FLUSH_CHUNK`` records each: the writer is shared with sign-ins and rewards, and one long
 transaction would hold every write queued behind it (2,000 records took ~70 ms, which was the
-sign-in p99 at 1,000/s). Inside each transaction a record's event key is inserted into ``core_activity_seen`` first and only the
-records whose key was new are summed per (group, hour, person), so a redelivered event counts
-once even when it arrives after a restart or at another worker.
+sign-in p99 at 1,000/s). Inside each transaction a record's event key is inserted into
+``core_activity_seen`` first and only the records whose key was new are summed per (group,
+hour, person), so a redelivered event counts once even when it arrives after a restart or at
+another worker.
 """
 
 from __future__ import annotations

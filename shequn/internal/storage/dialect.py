@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Executable, Table, bindparam
+from sqlalchemy import Connection, Executable, Float, Table, bindparam, case
 from sqlalchemy.dialects import postgresql, sqlite
 
 
@@ -119,6 +119,33 @@ def upsert_if_expired(
     ``<= now`` (expired); True when this call set it. A claim no read-then-write can race."""
     stmt = _upsert_expired(conn.dialect.name, table, tuple(keys), column)
     return conn.execute(stmt, {**keys, column: value, "expired_at": now}).rowcount == 1
+
+
+@cache
+def _take_token(dialect: str, table: Table) -> Executable:
+    stmt = _insert(dialect, table)
+    now, rate, burst = (bindparam(name, type_=Float) for name in ("now", "rate", "burst"))
+    refilled = table.c.tokens + (now - table.c.stamp) * rate
+    capped = case((refilled > burst, burst), else_=refilled)
+    return (  # type: ignore[no-any-return]
+        stmt.on_conflict_do_update(
+            index_elements=["key"],
+            set_={"tokens": capped - 1.0, "stamp": now},
+            where=capped >= 1.0,
+        ).returning(table.c.key)
+    )
+
+
+def take_token(
+    conn: Connection, table: Table, key: str, now: float, rate: float, burst: int
+) -> bool:
+    """Take one token from the bucket ``key`` (columns ``key``, ``tokens``, ``stamp``), refilled
+    at ``rate`` per second up to ``burst`` since ``stamp``; a new bucket starts full. True when
+    a token was taken. One statement, so concurrent workers can never both take the last one."""
+    stmt = _take_token(conn.dialect.name, table)
+    params = {"key": key, "tokens": float(burst) - 1.0, "stamp": now}
+    params |= {"now": now, "rate": rate, "burst": float(burst)}
+    return conn.execute(stmt, params).first() is not None
 
 
 @cache
