@@ -12,13 +12,13 @@ import typer
 from shequn.cli import ConfigOption, open_app, settings_for
 
 from .fairness import commitment, entry_digest, replay
-from .models import Lottery, LotteryEntry
-from .store import entries, get
+from .models import Lottery
+from .store import EntryRow, entries, get
 
 app = typer.Typer(help="Lotteries: check a draw.", no_args_is_help=True)
 
 
-async def _load(config: Path | None, lottery_id: int) -> tuple[Lottery | None, list[LotteryEntry]]:
+async def _load(config: Path | None, lottery_id: int) -> tuple[Lottery | None, list[EntryRow]]:
     async with open_app(settings_for(config)) as shequn:
         lottery = await shequn.db.read(lambda conn: get(conn, lottery_id))
         rows = await shequn.db.read(lambda conn: entries(conn, lottery_id))

@@ -7,6 +7,7 @@ not at all, so a transfer or a paid redemption can never half-happen.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -151,10 +152,17 @@ class Standing:
     """Members of the community with points."""
 
 
-def standing(conn: Connection, person: str, community: str) -> Standing:
-    balance = balance_of(conn, person, community)
+def count_holders(conn: Connection, community: str) -> int:
+    """Members of ``community`` with points (an index range scan: O(members))."""
     in_community = (_balance.c.community == community, _balance.c.balance > 0)
-    holders = int(conn.execute(select(func.count()).where(*in_community)).scalar_one())
+    return int(conn.execute(select(func.count()).where(*in_community)).scalar_one())
+
+
+def standing(conn: Connection, person: str, community: str, holders: int | None = None) -> Standing:
+    """``holders`` when the caller knows it (see :class:`Ledger`), else counted."""
+    balance = balance_of(conn, person, community)
+    if holders is None:
+        holders = count_holders(conn, community)
     if balance <= 0:
         return Standing(balance, None, holders)
     above = conn.execute(
@@ -215,12 +223,18 @@ def credits_by_person(
     return {str(person): int(count) for person, count in conn.execute(query)}
 
 
+HOLDERS_CACHE_FROM = 10_000
+"""Communities with at least this many point holders get their count cached."""
+HOLDERS_TTL = 30.0
+
+
 class Ledger:
     """Async access to the ledger; writes share transactions through group commit."""
 
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
         self._clock = clock
+        self._holders: dict[str, tuple[float, int]] = {}
 
     async def post(self, *postings: Posting) -> Outcome:
         now = self._clock.now().timestamp()
@@ -230,7 +244,17 @@ class Ledger:
         return await self._db.read(lambda conn: balance_of(conn, person, community))
 
     async def standing(self, person: str, community: str) -> Standing:
-        return await self._db.read(lambda conn: standing(conn, person, community))
+        """Balance, place and how many hold points. In a community of more than
+        ``HOLDERS_CACHE_FROM`` holders that last count is reused for ``HOLDERS_TTL`` seconds:
+        counting a million balances per ``/rank`` took most of its time, and "of 1,000,000"
+        a few seconds old is still true enough."""
+        cached = self._holders.get(community)
+        now = time.monotonic()
+        known = cached[1] if cached is not None and now - cached[0] < HOLDERS_TTL else None
+        found = await self._db.read(lambda conn: standing(conn, person, community, known))
+        if known is None and found.holders >= HOLDERS_CACHE_FROM:
+            self._holders[community] = (now, found.holders)
+        return found
 
     async def top(self, community: str, limit: int = 10) -> list[tuple[str, int]]:
         return await self._db.read(lambda conn: top(conn, community, limit))

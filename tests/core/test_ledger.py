@@ -68,3 +68,28 @@ async def test_two_processes_on_one_file_apply_once(make_bot, tmp_path: Path) ->
     )
     assert results.count(Outcome.APPLIED) == 1
     assert await one.app.ledger.balance("p:1", "c") == 7
+
+
+async def test_standing_counts_small_communities_exactly_and_caches_big_ones(  # type: ignore[no-untyped-def]
+    make_bot, monkeypatch
+) -> None:
+    from shequn.internal import ledger as module
+
+    bot: Harness = await make_bot()
+    ledger = bot.app.ledger
+    for n in range(3):
+        await ledger.post(_p(10 * (n + 1), f"k{n}", person=f"p:{n}", community="small"))
+        assert (await ledger.standing("p:0", "small")).holders == n + 1  # always exact
+    mine = await ledger.standing("p:0", "small")
+    assert (mine.balance, mine.rank) == (10, 3)
+
+    monkeypatch.setattr(module, "HOLDERS_CACHE_FROM", 3)
+    for n in range(3):
+        await ledger.post(_p(10 * (n + 1), f"b{n}", person=f"p:{n}", community="big"))
+    assert (await ledger.standing("p:2", "big")).holders == 3
+    await ledger.post(_p(100, "b3", person="p:3", community="big"))
+    found = await ledger.standing("p:2", "big")
+    assert found.holders == 3  # the count of a big community is reused for a while...
+    assert (found.balance, found.rank) == (30, 2)  # ...the balance and place never are
+    monkeypatch.setattr(module, "HOLDERS_TTL", 0.0)
+    assert (await ledger.standing("p:2", "big")).holders == 4
