@@ -1,12 +1,13 @@
 """OneBot v11 events (as nonebot-adapter-onebot parsed them) -> Shequn events.
 
-Segments: ``text``, ``at`` (Mention; an @ of the bot at the start marks the message as
-addressed to it), ``reply`` (the replied-to id), ``image``, and ``face`` (a text
-placeholder, since a QQ face has no portable image). Other segment types are left out.
+Segments are read by the OneBot translation shared with WeChat (``text``, ``at``,
+``reply``, ``image``); a QQ ``face`` becomes a text placeholder, since it has no portable
+image. Other segment types are left out.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,24 +23,22 @@ from nonebot.adapters.onebot.v11 import (
 
 from adapters.qq import PLATFORM
 from shequn import (
-    Image,
     JoinRequested,
     Level,
     MemberJoined,
     MemberLeft,
-    Mention,
     Message,
     MessageEvent,
     Quoted,
     Scene,
     SceneKind,
-    Segment,
-    Text,
     User,
 )
+from shequn.internal import onebot
 
 FACE = "[表情]"
 """What a QQ face (emoticon) becomes: it has no portable image."""
+DIALECT = replace(onebot.V11, placeholders={"face": FACE})
 
 ROLES = {"owner": Level.OWNER, "admin": Level.ADMIN}
 
@@ -70,32 +69,8 @@ def moment(timestamp: int | float) -> datetime:
 
 def segments(message: V11Message, self_id: str) -> tuple[Message, str | None, bool]:
     """The message's segments, the id it replies to, and whether it addresses the bot."""
-    parts: list[Segment] = []
-    reply_to: str | None = None
-    to_me = False
-    for segment in message:
-        kind, data = segment.type, segment.data
-        if kind == "text":
-            text = str(data.get("text", ""))
-            if text:
-                parts.append(Text(text))
-        elif kind == "at":
-            target = str(data.get("qq", ""))
-            if target == self_id and not any(isinstance(p, Text | Image) for p in parts):
-                to_me = True  # "@bot /signin": the command follows
-            elif target:
-                parts.append(Mention(target, str(data.get("name") or "")))
-        elif kind == "reply":
-            reply_to = str(data.get("id", "")) or None
-        elif kind == "image":
-            url = str(data.get("url") or data.get("file") or "")
-            if url:
-                parts.append(Image(url))
-        elif kind == "face":
-            parts.append(Text(FACE))
-    if to_me and parts and isinstance(parts[0], Text):
-        parts[0] = Text(parts[0].text.lstrip())
-    return Message(parts), reply_to, to_me
+    inbound = onebot.read(message, DIALECT, self_id)
+    return inbound.message, inbound.reply_to, inbound.to_me
 
 
 def message_event(event: V11MessageEvent, self_id: str) -> MessageEvent:

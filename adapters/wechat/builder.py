@@ -1,7 +1,8 @@
 """OneBot v12 events from a WeChat bridge (as nonebot-adapter-onebot parsed them) -> Shequn.
 
-Segments: ``text``, ``mention``, ``reply`` (the replied-to id and author), ``image``
-(by the bridge's file id). WeChat ids are strings (``wxid_...``, ``...@chatroom``).
+Segments are read by the OneBot translation shared with QQ (``text``, ``mention``,
+``mention_all``, ``reply`` with the replied-to id and author, ``image`` by the bridge's file
+id). WeChat ids are strings (``wxid_...``, ``...@chatroom``).
 """
 
 from __future__ import annotations
@@ -17,19 +18,16 @@ from nonebot.adapters.onebot.v12 import MessageEvent as V12MessageEvent
 
 from adapters.wechat import PLATFORM
 from shequn import (
-    Image,
     MemberJoined,
     MemberLeft,
-    Mention,
     Message,
     MessageEvent,
     Quoted,
     Scene,
     SceneKind,
-    Segment,
-    Text,
     User,
 )
+from shequn.internal import onebot
 
 
 def group_scene(group_id: str) -> Scene:
@@ -50,33 +48,12 @@ def moment(value: datetime) -> datetime:
 
 def segments(message: V12Message, self_id: str) -> tuple[Message, Quoted | None, bool]:
     """The segments, the quoted message (id and author) and whether the bot is addressed."""
-    parts: list[Segment] = []
-    quoted: Quoted | None = None
-    to_me = False
-    for segment in message:
-        kind, data = segment.type, segment.data
-        if kind == "text":
-            text = str(data.get("text", ""))
-            if text:
-                parts.append(Text(text))
-        elif kind == "mention":
-            target = str(data.get("user_id", ""))
-            if target == self_id and not parts:
-                to_me = True
-            elif target:
-                parts.append(Mention(target))
-        elif kind == "reply":
-            message_id = str(data.get("message_id", ""))
-            if message_id:
-                author = str(data.get("user_id") or "")
-                quoted = Quoted(message_id=message_id, user=user(author) if author else None)
-        elif kind == "image":
-            file_id = str(data.get("url") or data.get("file_id") or "")
-            if file_id:
-                parts.append(Image(file_id))
-    if to_me and parts and isinstance(parts[0], Text):
-        parts[0] = Text(parts[0].text.lstrip())
-    return Message(parts), quoted, to_me
+    inbound = onebot.read(message, onebot.V12, self_id)
+    quoted = None
+    if inbound.reply_to is not None:
+        author = inbound.reply_author
+        quoted = Quoted(message_id=inbound.reply_to, user=user(author) if author else None)
+    return inbound.message, quoted, inbound.to_me
 
 
 def message_event(event: V12MessageEvent, self_id: str) -> MessageEvent:

@@ -1,8 +1,9 @@
 """Shequn messages -> OneBot v12 message segments.
 
 Text is always a ``text`` segment (never markup). Images are sent by the file id the bridge
-gave when they were uploaded (see the adapter); buttons were already turned into numbered
-text choices by the core.
+gave when they were uploaded (see the adapter); an image that could not be uploaded is sent
+as its ``alt`` text, or left out. Buttons were already turned into numbered text choices by
+the core.
 """
 
 from __future__ import annotations
@@ -12,26 +13,16 @@ from collections.abc import Mapping
 from nonebot.adapters.onebot.v12 import Message as V12Message
 from nonebot.adapters.onebot.v12 import MessageSegment
 
-from shequn import Buttons, Image, Mention, Message, Reply, Text
+from shequn import Image, Message
+from shequn.internal import onebot
 
 
 def export(message: Message, file_ids: Mapping[str, str]) -> V12Message:
     """``file_ids`` maps an image's URL or path to the bridge's file id."""
-    out = V12Message()
-    for segment in message:
-        if isinstance(segment, Text):
-            if segment.text:
-                out.append(MessageSegment.text(segment.text))
-        elif isinstance(segment, Mention):
-            out.append(MessageSegment.mention(segment.user_id))
-        elif isinstance(segment, Image):
-            file_id = file_ids.get(segment.url)
-            if file_id is not None:
-                out.append(MessageSegment.image(file_id))
-            elif segment.alt:
-                out.append(MessageSegment.text(segment.alt))
-        elif isinstance(segment, Reply):
-            out.append(MessageSegment.reply(segment.message_id))
-        elif isinstance(segment, Buttons):
-            continue
-    return out
+
+    def image(segment: Image) -> onebot.Wire | None:
+        file_id = file_ids.get(segment.url)
+        return None if file_id is None else ("image", {"file_id": file_id})
+
+    wire = onebot.write(message, onebot.V12, image)
+    return V12Message(MessageSegment(kind, data) for kind, data in wire)

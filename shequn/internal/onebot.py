@@ -1,0 +1,183 @@
+"""OneBot message segments <-> Shequn segments, for both protocol versions.
+
+QQ speaks OneBot v11 and WeChat bridges speak v12. The two share the segment shapes that
+matter here (text, mention, mention of everyone, reply, image) and differ only in names and
+id fields, which a :class:`Dialect` spells out. Each adapter keeps its one builder and one
+exporter; the translation they share lives here once. Segments are plain ``type`` + ``data``
+pairs, so this module needs no nonebot import (it loads only with an adapter that uses it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from shequn.internal.message import Buttons, Image, Mention, Message, Reply, Segment, Text
+
+EVERYONE = "all"
+"""The ``user_id`` of a :class:`Mention` of everyone in the group (QQ's own spelling)."""
+
+Wire = tuple[str, dict[str, Any]]
+"""One OneBot segment as sent: its ``type`` and its ``data``."""
+
+
+class RawSegment(Protocol):
+    """A received segment, as nonebot-adapter-onebot parses it (``type`` and ``data``)."""
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dialect:
+    """What differs between OneBot versions in the segments Shequn translates."""
+
+    mention: str
+    """The type of a segment that mentions one user."""
+    mention_id: str
+    """Its field naming the user."""
+    everyone: Wire
+    """A mention of everyone: the type, and the data that marks it (empty: the type alone)."""
+    reply_id: str
+    """The field of a ``reply`` segment naming the replied-to message."""
+    reply_author: str | None
+    """The field naming the replied-to message's author, where the version has one."""
+    image_file: str
+    """The field of an ``image`` segment read when it has no ``url``."""
+    numeric_ids: bool
+    """Message ids are numbers: a reply to anything else cannot be sent."""
+    placeholders: Mapping[str, str] = field(default_factory=dict)
+    """Text standing in for segment types with no portable form (a QQ face, say)."""
+
+
+V11 = Dialect(
+    mention="at",
+    mention_id="qq",
+    everyone=("at", {"qq": EVERYONE}),
+    reply_id="id",
+    reply_author=None,
+    image_file="file",
+    numeric_ids=True,
+)
+V12 = Dialect(
+    mention="mention",
+    mention_id="user_id",
+    everyone=("mention_all", {}),
+    reply_id="message_id",
+    reply_author="user_id",
+    image_file="file_id",
+    numeric_ids=False,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """A received message: its segments, what it replies to, whether it addresses the bot."""
+
+    message: Message
+    reply_to: str | None = None
+    reply_author: str | None = None
+    to_me: bool = False
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    """A field as text; missing, null or empty is ``""`` (a zero stays ``"0"``)."""
+    value = data.get(key)
+    return str(value) if value or isinstance(value, int | float) else ""
+
+
+def _is_everyone(kind: str, data: Mapping[str, Any], dialect: Dialect) -> bool:
+    marker_kind, marker = dialect.everyone
+    return kind == marker_kind and all(_text(data, k) == v for k, v in marker.items())
+
+
+def read(segments: Iterable[RawSegment], dialect: Dialect, self_id: str) -> Inbound:
+    """Shequn segments from received ones; other segment types are left out.
+
+    A mention of the bot before any text or image addresses the message to it ("@bot
+    /signin": the command follows) and is dropped, with the space after it. Segments with
+    missing or odd data are skipped, never raised on.
+    """
+    parts: list[Segment] = []
+    reply_to: str | None = None
+    author = ""
+    to_me = False
+    for segment in segments:
+        kind = segment.type
+        data = segment.data if isinstance(segment.data, Mapping) else {}
+        if kind == "text":
+            text = _text(data, "text")
+            if text:
+                parts.append(Text(text))
+        elif _is_everyone(kind, data, dialect):
+            parts.append(Mention(EVERYONE, _text(data, "name")))
+        elif kind == dialect.mention:
+            target = _text(data, dialect.mention_id)
+            if target and target == self_id and not any(isinstance(p, Text | Image) for p in parts):
+                to_me = True
+            elif target:
+                parts.append(Mention(target, _text(data, "name")))
+        elif kind == "reply":
+            message_id = _text(data, dialect.reply_id)
+            if message_id:
+                reply_to = message_id
+                author = _text(data, dialect.reply_author) if dialect.reply_author else ""
+        elif kind == "image":
+            url = _text(data, "url") or _text(data, dialect.image_file)
+            if url:
+                parts.append(Image(url))
+        elif kind in dialect.placeholders:
+            parts.append(Text(dialect.placeholders[kind]))
+    if to_me and parts and isinstance(parts[0], Text):
+        parts[0] = Text(parts[0].text.lstrip())
+    return Inbound(Message(parts), reply_to, author or None, to_me)
+
+
+ImageExporter = Callable[[Image], Wire | None]
+"""How a version sends an image (v11 by URL, v12 by an uploaded file id); ``None`` when it
+cannot, and then the image's ``alt`` text is sent instead."""
+
+
+def write(message: Message, dialect: Dialect, image: ImageExporter) -> list[Wire]:
+    """OneBot segments for ``message``. Text is always a ``text`` segment, never markup;
+    buttons were already turned into numbered text choices by the core and are skipped."""
+    out: list[Wire] = []
+    for segment in message:
+        if isinstance(segment, Text):
+            if segment.text:
+                out.append(("text", {"text": segment.text}))
+        elif isinstance(segment, Mention):
+            if segment.user_id == EVERYONE:
+                out.append((dialect.everyone[0], dict(dialect.everyone[1])))
+            else:
+                out.append((dialect.mention, {dialect.mention_id: segment.user_id}))
+        elif isinstance(segment, Image):
+            sent = image(segment)
+            if sent is not None:
+                out.append(sent)
+            elif segment.alt:
+                out.append(("text", {"text": segment.alt}))
+        elif isinstance(segment, Reply):
+            reply = _reply_id(segment.message_id, dialect)
+            if reply is not None:
+                out.append(("reply", {dialect.reply_id: reply}))
+        elif isinstance(segment, Buttons):
+            continue
+    return out
+
+
+MAX_NUMBER_DIGITS = 20
+"""An unsigned 64-bit number has at most 20 digits; a longer "id" is no OneBot v11 id."""
+
+
+def _reply_id(message_id: str, dialect: Dialect) -> str | None:
+    if not dialect.numeric_ids:
+        return message_id
+    number = message_id.isascii() and message_id.isdigit()
+    if not number or len(message_id) > MAX_NUMBER_DIGITS:
+        return None
+    return str(int(message_id))  # "007" is message 7
