@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 PLATFORM = "discord"
 LOCALES = Path(__file__).with_name("locales")
+MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def configured(settings: Settings) -> bool:
@@ -25,7 +26,8 @@ def configured(settings: Settings) -> bool:
 
 
 def create(app: App) -> Adapter:
-    """The Discord adapter for ``app``; fails with a clear message without a token."""
+    """The Discord adapter for ``app`` and its tables; fails with a clear message without a
+    token."""
     from adapters.discord.adapter import DiscordAdapter
     from adapters.discord.settings import read_settings
 
@@ -36,7 +38,8 @@ def create(app: App) -> Adapter:
             "SHEQUN_DISCORD__TOKEN"
         )
     app.translator.load_directory(PLATFORM, LOCALES)
+    app.add_migrations(MIGRATIONS)
     return DiscordAdapter(app, options)
 
 
-__all__ = ["LOCALES", "PLATFORM", "configured", "create"]
+__all__ = ["LOCALES", "MIGRATIONS", "PLATFORM", "configured", "create"]

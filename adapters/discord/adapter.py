@@ -28,6 +28,7 @@ from adapters.discord.builder import (
     message_event,
 )
 from adapters.discord.exporter import export
+from adapters.discord.invite_store import InviteStore
 from adapters.discord.invites import InviteInfo, InviteTracker, Personal
 from adapters.discord.replies import CURRENT, InteractionReply, answer
 from adapters.discord.settings import DiscordSettings
@@ -76,7 +77,8 @@ class DiscordAdapter(Adapter):
         self.client = _make_client(options)
         self.ready = asyncio.Event()
         self.slash = slash.SlashCommands()
-        self.invites = InviteTracker(self._fetch_invites, self._fetch_vanity, bot_id="")
+        store = InviteStore(app.db, lambda: app.clock.now().timestamp())
+        self.invites = InviteTracker(self._fetch_invites, self._fetch_vanity, "", store)
         self._kicked: set[tuple[int, int]] = set()
         self._interactions = RecentKeys(capacity=10_000, ttl=INTERACTION_TTL)
         self._synced = False
@@ -104,6 +106,7 @@ class DiscordAdapter(Adapter):
     async def run(self) -> None:
         self._point_at_server()
         self.slash = self._build_slash()
+        await self.invites.load()
         try:
             await self.client.start(self.options.token.get_secret_value().strip())
         except discord.LoginFailure:
@@ -413,14 +416,17 @@ class DiscordAdapter(Adapter):
             channel = _writable_channel(guild)
         if channel is None:
             raise NotSupported(PLATFORM, "invite")
-        invite = await self._act(
-            "invite",
-            channel.create_invite(max_age=0, max_uses=0, unique=True, reason=name[:400] or None),
-        )
-        info = InviteInfo(uses=0, max_uses=0, inviter_id=self.bot_id, inviter_name="")
-        self.invites.remember_personal(
-            guild.id, invite.code, info, Personal(user.id, user.name, name)
-        )
+        # Under the server's lock: a join examined meanwhile cannot drop the new invite.
+        async with self.invites.lock(guild.id):
+            invite = await self._act(
+                "invite",
+                channel.create_invite(
+                    max_age=0, max_uses=0, unique=True, reason=name[:400] or None
+                ),
+            )
+            info = InviteInfo(uses=0, max_uses=0, inviter_id=self.bot_id, inviter_name="")
+            owner = Personal(user.id, user.name, name)
+            await self.invites.remember_personal(guild.id, invite.code, info, owner)
         return str(invite.url)
 
     async def member_count(self, scene: Scene) -> int:

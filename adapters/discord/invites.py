@@ -15,7 +15,10 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from adapters.discord.invite_store import InviteStore
 
 log = logging.getLogger("shequn.discord.invites")
 
@@ -121,19 +124,44 @@ def _credit(
 
 
 class InviteTracker:
-    """Per server: the last snapshot, and a lock so joins are compared one at a time."""
+    """Per server: the last snapshot, and a lock so joins are compared one at a time.
 
-    def __init__(self, fetch_invites: FetchInvites, fetch_vanity: FetchVanity, bot_id: str) -> None:
+    With a ``store`` the snapshots and personal invites outlive the process: :meth:`load`
+    reads them at start, and every read and personal invite is written back.
+    """
+
+    def __init__(
+        self,
+        fetch_invites: FetchInvites,
+        fetch_vanity: FetchVanity,
+        bot_id: str,
+        store: InviteStore | None = None,
+    ) -> None:
         self._fetch_invites = fetch_invites
         self._fetch_vanity = fetch_vanity
         self.bot_id = bot_id
+        self._store = store
         self._snapshots: dict[int, Snapshot] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self.personal: dict[str, Personal] = {}
         """Codes of personal invites the bot made -> whose they are."""
 
-    def _lock(self, guild_id: int) -> asyncio.Lock:
+    def lock(self, guild_id: int) -> asyncio.Lock:
+        """Held while a server's invites are read, compared or added to."""
         return self._locks.setdefault(guild_id, asyncio.Lock())
+
+    async def load(self) -> None:
+        """What the last run knew: before any server is read again."""
+        if self._store is None:
+            return
+        stored = await self._store.load()
+        self._snapshots.update(stored.snapshots)
+        self.personal.update(stored.personal)
+        log.info(
+            "%d servers' invites and %d personal invites known from the last run",
+            len(stored.snapshots),
+            len(stored.personal),
+        )
 
     async def _read(self, guild_id: int) -> Snapshot | None:
         try:
@@ -144,31 +172,62 @@ class InviteTracker:
             return None
         return Snapshot(invites, vanity)
 
-    async def refresh(self, guild_id: int) -> None:
-        """Remember the server's invites now (at start, on joining a server)."""
-        async with self._lock(guild_id):
-            snapshot = await self._read(guild_id)
-            if snapshot is not None:
-                self._snapshots[guild_id] = snapshot
+    async def _keep(self, guild_id: int, before: Snapshot | None, after: Snapshot) -> None:
+        """``after`` becomes the server's snapshot; invites gone since are forgotten."""
+        self._snapshots[guild_id] = after
+        if before is not None:
+            for code in before.invites.keys() - after.invites.keys():
+                self.personal.pop(code, None)
+        if self._store is not None:
+            await self._store.save(guild_id, before, after)
 
-    def remember_personal(
+    async def refresh(self, guild_id: int) -> None:
+        """Read the server's invites now (at start, on joining a server) and reconcile what
+        was stored: invites deleted or made while the bot was away."""
+        async with self.lock(guild_id):
+            before = self._snapshots.get(guild_id)
+            after = await self._read(guild_id)
+            if after is None:
+                return
+            if before is not None:
+                missed = sum(
+                    max(info.uses - (old.uses if (old := before.invites.get(code)) else 0), 0)
+                    for code, info in after.invites.items()
+                )
+                if missed:
+                    log.info(
+                        "server %s: %d invite uses while the bot was away (not attributed)",
+                        guild_id,
+                        missed,
+                    )
+            await self._keep(guild_id, before, after)
+
+    async def remember_personal(
         self, guild_id: int, code: str, info: InviteInfo, owner: Personal
     ) -> None:
-        """A personal invite just made: known before anyone can use it."""
+        """A personal invite just made, known before anyone can use it; call it under
+        :meth:`lock` (held across the creation) so no concurrent read forgets it."""
         self.personal[code] = owner
         snapshot = self._snapshots.get(guild_id)
         if snapshot is not None:
             snapshot.invites[code] = info
+        if self._store is not None:
+            await self._store.save_personal(guild_id, code, info, owner)
 
     async def on_join(self, guild_id: int) -> Attribution:
-        async with self._lock(guild_id):
+        async with self.lock(guild_id):
             before = self._snapshots.get(guild_id)
             after = await self._read(guild_id)
-            if after is not None:
-                self._snapshots[guild_id] = after
-            if before is None or after is None:
+            if after is None:
                 return Attribution(None, VIA_UNKNOWN)
-            return attribute(before, after, self.personal, self.bot_id)
+            # Attribute first: a limited invite used up now disappears from ``after``.
+            found = (
+                attribute(before, after, self.personal, self.bot_id)
+                if before is not None
+                else Attribution(None, VIA_UNKNOWN)
+            )
+            await self._keep(guild_id, before, after)
+            return found
 
     def forget(self, guild_id: int) -> None:
         self._snapshots.pop(guild_id, None)

@@ -33,6 +33,8 @@ class World:
     guild: FakeGuild
     tmp_path: Path
     running: list[tuple[App, asyncio.Task[None]]] = field(default_factory=list)
+    database_url: str = ""
+    """The bot's database; a SQLite file in ``tmp_path`` when empty."""
 
     async def start(self, *plugins: Plugin, **options: Any) -> tuple[App, DiscordAdapter]:
         """A started bot with ``plugins``, connected and ready."""
@@ -42,8 +44,9 @@ class World:
             "gateway_url": self.fake.gateway_url,
             **options,
         }
+        url = self.database_url or f"sqlite+aiosqlite:///{self.tmp_path / 'bot.db'}"
         settings = Settings(
-            database={"url": f"sqlite+aiosqlite:///{self.tmp_path / 'bot.db'}"},
+            database={"url": url},
             discord=section,
             locale="en",
         )
@@ -63,7 +66,9 @@ class World:
         return app, adapter
 
     async def stop(self) -> None:
-        for app, task in reversed(self.running):
+        """Stop every bot started so far (a later :meth:`start` is a restart)."""
+        while self.running:
+            app, task = self.running.pop()
             await app.stop()
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
