@@ -30,7 +30,7 @@ from aiogram.types import Message as SentMessage
 from adapters.telegram import PLATFORM, commands, invites, polling, webhook
 from adapters.telegram.admins import Admins
 from adapters.telegram.builder import user_of
-from adapters.telegram.exporter import CAPTION_LIMIT, Chunk, LongData, Outgoing, export
+from adapters.telegram.exporter import CAPTION_LIMIT, Chunk, LongData, Media, Outgoing, export
 from adapters.telegram.inbound import Inbound
 from adapters.telegram.pacing import Pacer
 from adapters.telegram.settings import TelegramSettings
@@ -239,11 +239,12 @@ class TelegramAdapter(Adapter):
         for index, photo in enumerate(out.photos):
             caption: Chunk | None = None
             final = index == len(out.photos) - 1
-            if final and len(chunks) == 1 and len(chunks[0].text) <= CAPTION_LIMIT:
+            fits = len(chunks) == 1 and len(chunks[0].text) <= CAPTION_LIMIT
+            if final and fits and photo.takes_caption:
                 caption = chunks.pop()
             markup = out.keyboard if final and not chunks else None
             sent = await self.in_chat(
-                scene, "send", self._photo(scene, photo, caption, markup, reply), paced=True
+                scene, "send", self._media(scene, photo, caption, markup, reply), paced=True
             )
             last, reply = str(sent.message_id), None
         for index, chunk in enumerate(chunks):
@@ -270,23 +271,29 @@ class TelegramAdapter(Adapter):
             parse_mode=None,
         )
 
-    def _photo(
+    def _media(
         self,
         scene: Scene,
-        photo: str,
+        media: Media,
         caption: Chunk | None,
         markup: InlineKeyboardMarkup | None,
         reply: ReplyParameters | None,
     ) -> Callable[[], Awaitable[SentMessage]]:
-        return lambda: self.bot.send_photo(
-            int(scene.id),
-            photo,
-            caption=caption.text if caption else None,
-            caption_entities=list(caption.entities) if caption else None,
-            reply_markup=markup,
-            reply_parameters=reply,
-            parse_mode=None,
-        )
+        chat = int(scene.id)
+        if media.kind == "sticker":
+            return lambda: self.bot.send_sticker(
+                chat, media.file, reply_markup=markup, reply_parameters=reply
+            )
+        captioned: dict[str, Any] = {
+            "caption": caption.text if caption else None,
+            "caption_entities": list(caption.entities) if caption else None,
+            "reply_markup": markup,
+            "reply_parameters": reply,
+            "parse_mode": None,
+        }
+        if media.kind == "document":
+            return lambda: self.bot.send_document(chat, media.file, **captioned)
+        return lambda: self.bot.send_photo(chat, media.file, **captioned)
 
     async def edit(self, scene: Scene, message_id: str, message: Message) -> None:
         out = self._export(scene, message)

@@ -4,6 +4,11 @@ Telegram counts entity offsets in UTF-16 code units, so text is cut on its UTF-1
 Only mentions become segments; other entities (bold, links, commands) stay text, which is
 what commands and keywords are matched against. Service messages (``new_chat_members``...)
 are left out: joins and departures come from ``chat_member`` updates, once each.
+
+Images become :class:`Image` segments after the caption's text (so a captioned ``/signin``
+is still a command): a photo by its largest size's file id, an image sent as a file and a
+sticker by their file id behind ``telegram:document:`` / ``telegram:sticker:``, because the
+Bot API sends each kind back with its own method (see the exporter).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from aiogram import types as tg
 from adapters.telegram import PLATFORM
 from shequn import (
     ButtonPressed,
+    Image,
     JoinRequested,
     Mention,
     Message,
@@ -33,6 +39,11 @@ from shequn import (
 
 Resolve = Callable[[str], User | None]
 """``username`` (without ``@``) -> the account, when the adapter has seen it."""
+
+DOCUMENT = "telegram:document:"
+"""Prefix of an :class:`Image` that is an image file (sent back with ``sendDocument``)."""
+STICKER = "telegram:sticker:"
+"""Prefix of an :class:`Image` that is a sticker (sent back with ``sendSticker``)."""
 
 JOINED = frozenset({"member", "administrator", "creator"})
 GONE = frozenset({"left", "kicked"})
@@ -93,13 +104,29 @@ def segments(text: str, entities: Sequence[tg.MessageEntity] | None, resolve: Re
     return Message(out)
 
 
+def media(message: tg.Message) -> list[Segment]:
+    """The image a message carries: a photo, an image file or a sticker (none for others)."""
+    if message.photo:
+        largest = max(
+            message.photo, key=lambda size: (size.width * size.height, size.file_size or 0)
+        )
+        return [Image(largest.file_id)]
+    document = message.document
+    if document is not None and (document.mime_type or "").lower().startswith("image/"):
+        return [Image(DOCUMENT + document.file_id, alt=document.file_name or "")]
+    if message.sticker is not None:
+        return [Image(STICKER + message.sticker.file_id, alt=message.sticker.emoji or "")]
+    return []
+
+
 def content(message: tg.Message, resolve: Resolve) -> Message:
-    """A message's text, or its caption, as segments."""
+    """A message's text, or its caption, as segments, followed by its image if any."""
     if message.text is not None:
         return segments(message.text, message.entities, resolve)
+    images = media(message)
     if message.caption is not None:
-        return segments(message.caption, message.caption_entities, resolve)
-    return Message()
+        return Message([*segments(message.caption, message.caption_entities, resolve), *images])
+    return Message(images)
 
 
 def _time(value: datetime | None, fallback: datetime) -> datetime:
@@ -118,9 +145,9 @@ class Builder:
         scene = scene_of(message.chat)
         if scene is None or message.from_user is None:
             return None
-        if message.text is None and message.caption is None:
-            return None  # service messages and bare media
         body = content(message, self.resolve)
+        if not body:
+            return None  # service messages, media other than images
         quoted: Quoted | None = None
         replied = message.reply_to_message
         if replied is not None:

@@ -2,8 +2,10 @@
 
 Text is sent without a parse mode (it is never markup); mentions become ``text_mention``
 entities, a :class:`Reply` becomes reply parameters, :class:`Buttons` an inline keyboard,
-images photos. Telegram measures text in UTF-16 code units (at most 4,096 a message), so long
-text is cut into several messages on that measure, preferably at a line break.
+images photos (by URL or file id), image files and stickers (by the builder's prefixed file
+ids), each with the Bot API method of its kind. Telegram measures text in UTF-16 code units
+(at most 4,096 a message), so long text is cut into several messages on that measure,
+preferably at a line break.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Literal
 
 from aiogram import types as tg
 
+from adapters.telegram.builder import DOCUMENT, STICKER
 from shequn import Buttons, Image, Mention, Message, Reply, Text
 
 MESSAGE_LIMIT = 4096
@@ -29,11 +33,31 @@ class Chunk:
 
 
 @dataclass(frozen=True, slots=True)
+class Media:
+    """An image to send: ``photo`` (URL or file id), ``document`` or ``sticker`` (file id)."""
+
+    kind: Literal["photo", "document", "sticker"]
+    file: str
+
+    @property
+    def takes_caption(self) -> bool:
+        return self.kind != "sticker"
+
+
+def media_of(image: Image) -> Media:
+    if image.url.startswith(DOCUMENT):
+        return Media("document", image.url.removeprefix(DOCUMENT))
+    if image.url.startswith(STICKER):
+        return Media("sticker", image.url.removeprefix(STICKER))
+    return Media("photo", image.url)
+
+
+@dataclass(frozen=True, slots=True)
 class Outgoing:
-    """One Shequn message as Telegram needs it: text chunks, photos, keyboard, reply."""
+    """One Shequn message as Telegram needs it: text chunks, images, keyboard, reply."""
 
     chunks: tuple[Chunk, ...]
-    photos: tuple[str, ...] = ()
+    photos: tuple[Media, ...] = ()
     keyboard: tg.InlineKeyboardMarkup | None = None
     reply_to: int | None = None
 
@@ -85,7 +109,7 @@ def export(message: Message, long_data: LongData, empty_text: str) -> Outgoing:
     """``message`` as Telegram payloads; ``empty_text`` stands in when only buttons remain."""
     text = ""
     entities: list[tg.MessageEntity] = []
-    photos: list[str] = []
+    photos: list[Media] = []
     reply_to: int | None = None
     markup: tg.InlineKeyboardMarkup | None = None
     for segment in message:
@@ -108,7 +132,7 @@ def export(message: Message, long_data: LongData, empty_text: str) -> Outgoing:
                 )
             text += shown
         elif isinstance(segment, Image):
-            photos.append(segment.url)
+            photos.append(media_of(segment))
         elif isinstance(segment, Reply):
             if segment.message_id.isdigit():
                 reply_to = int(segment.message_id)

@@ -255,6 +255,21 @@ class FakeBotAPI:
             params, photo=[{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
         )
 
+    async def _sendDocument(self, params: Json) -> Json:
+        return self._sent(params, document={"file_id": "d", "file_unique_id": "d"})
+
+    async def _sendSticker(self, params: Json) -> Json:
+        sticker = {
+            "file_id": "s",
+            "file_unique_id": "s",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
+        return self._sent(params, sticker=sticker)
+
     async def _editMessageText(self, params: Json) -> Json:
         return self._sent(params, text=params.get("text", ""))
 
