@@ -34,6 +34,7 @@ from adapters.telegram.exporter import CAPTION_LIMIT, Chunk, LongData, Media, Ou
 from adapters.telegram.inbound import Inbound
 from adapters.telegram.pacing import Pacer
 from adapters.telegram.settings import TelegramSettings
+from adapters.telegram.titles import custom_title
 from shequn import Adapter, App, Capabilities, Level, Message, NotSupported, Scene, User
 
 log = logging.getLogger("shequn.telegram")
@@ -74,6 +75,7 @@ class TelegramAdapter(Adapter):
         pin=True,
         invite_links=True,
         join_requests=True,
+        titles=True,
     )
 
     def __init__(self, app: App, settings: TelegramSettings) -> None:
@@ -363,6 +365,23 @@ class TelegramAdapter(Adapter):
             scene, "kick", lambda: self.bot.ban_chat_member(int(scene.id), int(user.id))
         )
         await self.unban(scene, user)
+
+    async def set_title(self, scene: Scene, user: User, title: str) -> None:
+        """A custom admin title (see :mod:`adapters.telegram.titles`); an empty title clears
+        it. Members the bot did not promote cannot get one: :class:`NotSupported`."""
+        if scene.is_private or not user.id.lstrip("-").isdigit():
+            raise NotSupported(PLATFORM, "title")
+        shown = custom_title(title)
+        chat, target = int(scene.id), int(user.id)
+        try:
+            await self.in_chat(
+                scene,
+                "title",
+                lambda: self.bot.set_chat_administrator_custom_title(chat, target, shown),
+            )
+        except TelegramBadRequest as error:  # not an admin the bot promoted, not a supergroup
+            log.info("Telegram refused the title of %s in %s: %s", user.key, scene.key, error)
+            raise NotSupported(PLATFORM, "title") from error
 
     async def answer_join_request(
         self, scene: Scene, user: User, request_id: str, approve: bool, reason: str = ""

@@ -184,6 +184,8 @@ class FakeBotAPI:
         if handler is None:
             return _error(404, "Not Found: method not found")
         result = await handler(params)
+        if isinstance(result, web.Response):
+            return result
         return web.json_response({"ok": True, "result": result})
 
     async def _getMe(self, _params: Json) -> Json:
@@ -325,6 +327,27 @@ class FakeBotAPI:
         if params.get("name"):
             link["name"] = params["name"]
         return link
+
+    async def _setChatAdministratorCustomTitle(self, params: Json) -> Any:
+        """As Telegram: only for admins the bot promoted, 0-16 characters, no emoji."""
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        title = str(params.get("custom_title", ""))
+        if chat_id > 0 or not str(chat_id).startswith("-100"):
+            return _error(400, "Bad Request: method is available only for supergroups")
+        if len(title) > 16:
+            return _error(400, "Bad Request: ADMIN_RANK_INVALID")
+        if any(ord(ch) > 0xFFFF or 0x2600 <= ord(ch) <= 0x27BF for ch in title):
+            return _error(400, "Bad Request: ADMIN_RANK_EMOJI_NOT_ALLOWED")
+        for member in self.admins.get(chat_id, []):
+            if member["user"]["id"] != user_id:
+                continue
+            if member["status"] != "administrator":
+                break
+            if not member.get("can_be_edited"):
+                return _error(400, "Bad Request: not enough rights to change custom title")
+            member["custom_title"] = title
+            return True
+        return _error(400, "Bad Request: user is not an administrator")
 
     async def _getChatAdministrators(self, params: Json) -> list[Json]:
         return self.admins.get(int(params["chat_id"]), [])
