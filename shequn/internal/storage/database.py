@@ -51,7 +51,14 @@ def _sqlite_path(url: URL) -> Path | None:
 class Database:
     """Engines for one database URL, and the group-commit writer."""
 
-    def __init__(self, url: str, *, batch_size: int = 256, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        batch_size: int = 256,
+        echo: bool = False,
+        parallel_batches: int = 4,
+    ) -> None:
         self.url = make_url(url)
         self.batch_size = batch_size
         self.dialect = self.url.get_backend_name()
@@ -83,6 +90,10 @@ class Database:
             self._checkpointer = _Checkpointer(path)
         else:
             self.engine = create_async_engine(self.url, echo=echo, pool_size=10)
+        # SQLite has one writer; PostgreSQL commits several batches at once (row locks keep
+        # them apart), so one slow batch, or one round trip per statement, never holds the rest.
+        self._parallel = 1 if self._sync is not None else max(1, parallel_batches)
+        self._committing: set[asyncio.Task[None]] = set()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -152,13 +163,27 @@ class Database:
             await self._wake.wait()
             self._wake.clear()
             while self._pending:
+                if len(self._committing) >= self._parallel:
+                    await asyncio.wait(self._committing, return_when=asyncio.FIRST_COMPLETED)
+                    continue
                 batch = self._pending[: self.batch_size]
                 del self._pending[: self.batch_size]
-                await self._commit(batch)
-                if self._checkpointer is not None:
-                    self._checkpointer.after_commit()
+                if self._parallel == 1:
+                    await self._commit(batch)
+                    if self._checkpointer is not None:
+                        self._checkpointer.after_commit()
+                else:
+                    task = asyncio.create_task(self._commit(batch))
+                    self._committing.add(task)
+                    task.add_done_callback(self._committed)
             if self._closed and not self._pending:
+                if self._committing:
+                    await asyncio.wait(self._committing)
                 return
+
+    def _committed(self, task: asyncio.Task[None]) -> None:
+        self._committing.discard(task)
+        self._wake.set()  # writes that queued while every slot was busy
 
     async def _commit(self, batch: list[_Pending]) -> None:
         try:
