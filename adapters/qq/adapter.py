@@ -177,36 +177,22 @@ class QQAdapter(HostedAdapter):
     async def delete(self, scene: Scene, message_id: str) -> None:
         await self._act(scene, "delete", "delete_msg", message_id=_number(message_id))
 
+    async def _on_member(
+        self, scene: Scene, user: User, action: str, api: str, **params: Any
+    ) -> None:
+        """An action on one member of the group (the ids QQ wants are numbers)."""
+        member = {"group_id": _number(scene.id), "user_id": _number(user.id)}
+        await self._act(scene, action, api, **member, **params)
+
     async def kick(self, scene: Scene, user: User) -> None:
-        await self._act(
-            scene,
-            "kick",
-            "set_group_kick",
-            group_id=_number(scene.id),
-            user_id=_number(user.id),
-            reject_add_request=False,
-        )
+        await self._on_member(scene, user, "kick", "set_group_kick", reject_add_request=False)
 
     async def ban(self, scene: Scene, user: User) -> None:
         """QQ's ban: removed and future join requests refused."""
-        await self._act(
-            scene,
-            "ban",
-            "set_group_kick",
-            group_id=_number(scene.id),
-            user_id=_number(user.id),
-            reject_add_request=True,
-        )
+        await self._on_member(scene, user, "ban", "set_group_kick", reject_add_request=True)
 
     async def mute(self, scene: Scene, user: User, seconds: int) -> None:
-        await self._act(
-            scene,
-            "mute",
-            "set_group_ban",
-            group_id=_number(scene.id),
-            user_id=_number(user.id),
-            duration=max(0, seconds),
-        )
+        await self._on_member(scene, user, "mute", "set_group_ban", duration=max(0, seconds))
 
     async def answer_join_request(
         self, scene: Scene, user: User, request_id: str, approve: bool, reason: str = ""
@@ -224,14 +210,8 @@ class QQAdapter(HostedAdapter):
             raise NotSupported(self.platform, "join_request") from error
 
     async def set_title(self, scene: Scene, user: User, title: str) -> None:
-        await self._act(
-            scene,
-            "title",
-            "set_group_special_title",
-            group_id=_number(scene.id),
-            user_id=_number(user.id),
-            special_title=title,
-            duration=-1,
+        await self._on_member(
+            scene, user, "title", "set_group_special_title", special_title=title, duration=-1
         )
 
     # -- roles -------------------------------------------------------------------------------

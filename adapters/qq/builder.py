@@ -35,6 +35,7 @@ from shequn import (
     User,
 )
 from shequn.internal import onebot
+from shequn.internal.onebot import Notice
 
 FACE = "[表情]"
 """What a QQ face (emoticon) becomes: it has no portable image."""
@@ -111,36 +112,26 @@ def quoted(message_id: str, data: Any) -> Quoted:
     return Quoted(message_id=message_id, user=author, message=content)
 
 
-def member_joined(event: GroupIncreaseNoticeEvent, self_id: str) -> MemberJoined:
-    """``operator_id`` of an ``invite`` names the inviter (referral attribution)."""
-    inviter = None
-    if event.sub_type == "invite" and event.operator_id and event.operator_id != event.user_id:
-        inviter = user(event.operator_id)
-    return MemberJoined(
-        id=f"join:{event.user_id}:{event.time}",
+def notice(event: GroupIncreaseNoticeEvent | GroupDecreaseNoticeEvent, self_id: str) -> Notice:
+    """A member notice in the form both OneBot versions share (QQ ids are numbers)."""
+    return Notice(
         platform=PLATFORM,
-        scene=group_scene(event.group_id),
-        user=user(event.user_id),
-        time=moment(event.time),
         self_id=self_id,
-        inviter=inviter,
-        invited_via="operator_id" if inviter is not None else None,
+        group_id=str(event.group_id),
+        user_id=str(event.user_id),
+        operator_id=str(event.operator_id) if event.operator_id else "",
+        sub_type=event.sub_type,
+        time=moment(event.time),
+        stamp=str(event.time),
     )
+
+
+def member_joined(event: GroupIncreaseNoticeEvent, self_id: str) -> MemberJoined:
+    return onebot.member_joined(notice(event, self_id))
 
 
 def member_left(event: GroupDecreaseNoticeEvent, self_id: str) -> MemberLeft:
-    kicked = event.sub_type in ("kick", "kick_me")
-    operator = user(event.operator_id) if kicked and event.operator_id else None
-    return MemberLeft(
-        id=f"leave:{event.user_id}:{event.time}",
-        platform=PLATFORM,
-        scene=group_scene(event.group_id),
-        user=user(event.user_id),
-        time=moment(event.time),
-        self_id=self_id,
-        operator=operator,
-        kicked=kicked,
-    )
+    return onebot.member_left(notice(event, self_id))
 
 
 def join_requested(event: GroupRequestEvent, self_id: str) -> JoinRequested:

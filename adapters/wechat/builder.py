@@ -28,6 +28,7 @@ from shequn import (
     User,
 )
 from shequn.internal import onebot
+from shequn.internal.onebot import Notice
 
 
 def group_scene(group_id: str) -> Scene:
@@ -75,32 +76,23 @@ def message_event(event: V12MessageEvent, self_id: str) -> MessageEvent:
     )
 
 
-def member_joined(event: GroupMemberIncreaseEvent, self_id: str) -> MemberJoined:
-    """An ``invite`` names its inviter in ``operator_id``."""
-    inviter = None
-    if event.sub_type == "invite" and event.operator_id and event.operator_id != event.user_id:
-        inviter = user(event.operator_id)
-    return MemberJoined(
-        id=f"join:{event.user_id}:{event.time.timestamp():.0f}",
+def notice(event: GroupMemberIncreaseEvent | GroupMemberDecreaseEvent, self_id: str) -> Notice:
+    """A member notice in the form both OneBot versions share."""
+    return Notice(
         platform=PLATFORM,
-        scene=group_scene(event.group_id),
-        user=user(event.user_id),
-        time=moment(event.time),
         self_id=self_id,
-        inviter=inviter,
-        invited_via="operator_id" if inviter is not None else None,
+        group_id=event.group_id,
+        user_id=event.user_id,
+        operator_id=event.operator_id,
+        sub_type=event.sub_type,
+        time=moment(event.time),
+        stamp=f"{event.time.timestamp():.0f}",
     )
+
+
+def member_joined(event: GroupMemberIncreaseEvent, self_id: str) -> MemberJoined:
+    return onebot.member_joined(notice(event, self_id))
 
 
 def member_left(event: GroupMemberDecreaseEvent, self_id: str) -> MemberLeft:
-    kicked = event.sub_type == "kick"
-    return MemberLeft(
-        id=f"leave:{event.user_id}:{event.time.timestamp():.0f}",
-        platform=PLATFORM,
-        scene=group_scene(event.group_id),
-        user=user(event.user_id),
-        time=moment(event.time),
-        self_id=self_id,
-        operator=user(event.operator_id) if kicked and event.operator_id else None,
-        kicked=kicked,
-    )
+    return onebot.member_left(notice(event, self_id))

@@ -1,18 +1,21 @@
-"""OneBot message segments <-> Shequn segments, for both protocol versions.
+"""OneBot segments and member notices <-> Shequn, for both protocol versions.
 
 QQ speaks OneBot v11 and WeChat bridges speak v12. The two share the segment shapes that
 matter here (text, mention, mention of everyone, reply, image) and differ only in names and
-id fields, which a :class:`Dialect` spells out. Each adapter keeps its one builder and one
-exporter; the translation they share lives here once. Segments are plain ``type`` + ``data``
-pairs, so this module needs no nonebot import (it loads only with an adapter that uses it).
+id fields, which a :class:`Dialect` spells out; their group member notices carry the same
+fields (``user_id``, ``operator_id``, ``sub_type``). Each adapter keeps its one builder and
+one exporter; the translation they share lives here once. Segments are plain ``type`` +
+``data`` pairs, so this module needs no nonebot import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
+from shequn.internal.event import MemberJoined, MemberLeft, Scene, SceneKind, User
 from shequn.internal.message import Buttons, Image, Mention, Message, Reply, Segment, Text
 
 EVERYONE = "all"
@@ -181,3 +184,63 @@ def _reply_id(message_id: str, dialect: Dialect) -> str | None:
     if not number or len(message_id) > MAX_NUMBER_DIGITS:
         return None
     return str(int(message_id))  # "007" is message 7
+
+
+KICKED = frozenset({"kick", "kick_me"})
+"""``sub_type`` values of a member decrease that was a removal (``kick_me`` is v11's: the
+bot's own account was removed)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Notice:
+    """A group member increase or decrease notice, its ids already as text."""
+
+    platform: str
+    self_id: str
+    group_id: str
+    user_id: str
+    operator_id: str
+    """``""`` when the notice names no operator (v11 sends ``0``)."""
+    sub_type: str
+    time: datetime
+    stamp: str
+    """The notice's time as the platform sent it, for the event id: the same on redelivery."""
+
+    def user(self, user_id: str) -> User:
+        return User(platform=self.platform, id=user_id)
+
+    @property
+    def scene(self) -> Scene:
+        return Scene(platform=self.platform, kind=SceneKind.GROUP, id=self.group_id)
+
+
+def _about(notice: Notice, kind: str) -> dict[str, Any]:
+    """The fields every event from a member notice has; the id is stable on redelivery."""
+    return {
+        "id": f"{kind}:{notice.user_id}:{notice.stamp}",
+        "platform": notice.platform,
+        "scene": notice.scene,
+        "user": notice.user(notice.user_id),
+        "time": notice.time,
+        "self_id": notice.self_id,
+    }
+
+
+def member_joined(notice: Notice) -> MemberJoined:
+    """The ``operator_id`` of an ``invite`` names the inviter (referral attribution)."""
+    invited = notice.sub_type == "invite" and notice.operator_id not in ("", notice.user_id)
+    return MemberJoined(
+        **_about(notice, "join"),
+        inviter=notice.user(notice.operator_id) if invited else None,
+        invited_via="operator_id" if invited else None,
+    )
+
+
+def member_left(notice: Notice) -> MemberLeft:
+    """A removal names who removed the member, where the notice tells."""
+    kicked = notice.sub_type in KICKED
+    return MemberLeft(
+        **_about(notice, "leave"),
+        operator=notice.user(notice.operator_id) if kicked and notice.operator_id else None,
+        kicked=kicked,
+    )
