@@ -32,6 +32,17 @@ async def is_organiser(ctx: Context, event: EventRow) -> bool:
     return in_group and ctx.community == event.community and level >= Level.ADMIN
 
 
+async def organised_event(ctx: Context, event_id: int) -> EventRow | None:
+    """The event when it is here and the caller organises it; else None after saying why."""
+    event = await event_here(ctx, event_id)
+    if event is None:
+        return None
+    if not await is_organiser(ctx, event):
+        await ctx.reply(ctx.t("organiser.only", id=event_id))
+        return None
+    return event
+
+
 async def tell_privately(ctx: Context, text: str) -> None:
     """Answer in private: directly in a private chat, else by a private message with a
     short note in the group saying where the answer went (or that it could not go)."""

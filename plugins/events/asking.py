@@ -13,7 +13,7 @@ import re
 
 from shequn import Context, Level, MessageEvent
 
-from .access import event_here, is_organiser, tell_privately
+from .access import event_here, organised_event, tell_privately
 from .answers import (
     Progress,
     count_questions,
@@ -214,11 +214,8 @@ def answer_lines(ctx: Context, event: EventRow, rows: list[tuple[str, str, list[
 
 @plugin.command("event answers", aliases=["活动 回答"])
 async def event_answers(ctx: Context, event_id: int) -> None:
-    event = await event_here(ctx, event_id)
+    event = await organised_event(ctx, event_id)
     if event is None:
-        return
-    if not await is_organiser(ctx, event):
-        await ctx.reply(ctx.t("organiser.only", id=event_id))
         return
     table = await ctx.app.db.read(lambda conn: answer_table(conn, event_id))
     if not table.questions:

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from shequn import Button, ButtonPressed, Buttons, Context, JobContext, Level, Mention, Message
 
-from .access import event_here, is_organiser, tell_privately
+from .access import event_here, organised_event, tell_privately
 from .answers import drop, stop_asking
 from .asking import offer
 from .declaration import EventsConfig, plugin
@@ -192,11 +192,8 @@ async def event_code(ctx: Context, event_id: int) -> None:
 @plugin.command("event qr", aliases=["活动 二维码"])
 async def event_qr(ctx: Context, event_id: int) -> None:
     """The organiser's link to the check-in screen, in private (it shows the codes)."""
-    event = await event_here(ctx, event_id)
+    event = await organised_event(ctx, event_id)
     if event is None:
-        return
-    if not await is_organiser(ctx, event):
-        await ctx.reply(ctx.t("organiser.only", id=event_id))
         return
     if not web_settings(ctx.app.settings).qr_page:
         await ctx.reply(ctx.t("qr.off"))
