@@ -103,7 +103,11 @@ class QQAdapter(HostedAdapter):
             self._remember_request(event.flag, account)
             self.app.submit(builder.join_requested(event, account))
         elif isinstance(event, GroupBanNoticeEvent):
-            log.debug("group %s: %s muted for %ss", event.group_id, event.user_id, event.duration)
+            muted = builder.member_muted(event, account)
+            if muted is None:
+                log.debug("group %s: everyone %s", event.group_id, event.sub_type)
+            else:
+                self.app.submit(muted)
 
     async def _message(self, bot: Bot, event: V11MessageEvent) -> None:
         account = bot.self_id

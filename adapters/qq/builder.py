@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nonebot.adapters.onebot.v11 import (
+    GroupBanNoticeEvent,
     GroupDecreaseNoticeEvent,
     GroupIncreaseNoticeEvent,
     GroupRequestEvent,
@@ -27,6 +28,7 @@ from shequn import (
     Level,
     MemberJoined,
     MemberLeft,
+    MemberMuted,
     Message,
     MessageEvent,
     Quoted,
@@ -112,7 +114,9 @@ def quoted(message_id: str, data: Any) -> Quoted:
     return Quoted(message_id=message_id, user=author, message=content)
 
 
-def notice(event: GroupIncreaseNoticeEvent | GroupDecreaseNoticeEvent, self_id: str) -> Notice:
+def notice(
+    event: GroupIncreaseNoticeEvent | GroupDecreaseNoticeEvent | GroupBanNoticeEvent, self_id: str
+) -> Notice:
     """A member notice in the form both OneBot versions share (QQ ids are numbers)."""
     return Notice(
         platform=PLATFORM,
@@ -132,6 +136,16 @@ def member_joined(event: GroupIncreaseNoticeEvent, self_id: str) -> MemberJoined
 
 def member_left(event: GroupDecreaseNoticeEvent, self_id: str) -> MemberLeft:
     return onebot.member_left(notice(event, self_id))
+
+
+def member_muted(event: GroupBanNoticeEvent, self_id: str) -> MemberMuted | None:
+    """A ``group_ban`` of one member (``lift_ban`` unmutes); ``None`` for the whole group
+    muted at once (``user_id`` 0), which concerns no one member."""
+    if not event.user_id:
+        return None
+    return onebot.member_muted(
+        notice(event, self_id), event.duration if event.sub_type == "ban" else 0
+    )
 
 
 def join_requested(event: GroupRequestEvent, self_id: str) -> JoinRequested:

@@ -145,6 +145,15 @@ class MemberLeft(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MemberMuted(Event):
+    """A member was muted for ``seconds``, or unmuted (``seconds`` is 0), as the platform
+    reports it (QQ's ``group_ban``), including the bot's own mutes; ``operator`` did it."""
+
+    seconds: int = 0
+    operator: User | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class JoinRequested(Event):
     """An application to join a group (Telegram join request, QQ add request)."""
 

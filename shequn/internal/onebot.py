@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from shequn.internal.event import MemberJoined, MemberLeft, Scene, SceneKind, User
+from shequn.internal.event import MemberJoined, MemberLeft, MemberMuted, Scene, SceneKind, User
 from shequn.internal.message import Buttons, Image, Mention, Message, Reply, Segment, Text
 
 EVERYONE = "all"
@@ -193,7 +193,7 @@ bot's own account was removed)."""
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Notice:
-    """A group member increase or decrease notice, its ids already as text."""
+    """A group member notice (increase, decrease, mute), its ids already as text."""
 
     platform: str
     self_id: str
@@ -208,6 +208,10 @@ class Notice:
 
     def user(self, user_id: str) -> User:
         return User(platform=self.platform, id=user_id)
+
+    @property
+    def operator(self) -> User | None:
+        return self.user(self.operator_id) if self.operator_id else None
 
     @property
     def scene(self) -> Scene:
@@ -241,6 +245,16 @@ def member_left(notice: Notice) -> MemberLeft:
     kicked = notice.sub_type in KICKED
     return MemberLeft(
         **_about(notice, "leave"),
-        operator=notice.user(notice.operator_id) if kicked and notice.operator_id else None,
+        operator=notice.operator if kicked else None,
         kicked=kicked,
+    )
+
+
+def member_muted(notice: Notice, seconds: int) -> MemberMuted:
+    """A mute (``seconds`` > 0) or its lifting (0); the ``sub_type`` keeps a mute and its
+    lifting in the same second apart."""
+    return MemberMuted(
+        **_about(notice, f"mute-{notice.sub_type}"),
+        seconds=max(0, seconds),
+        operator=notice.operator,
     )

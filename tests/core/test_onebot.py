@@ -247,3 +247,13 @@ def test_departures_name_who_removed_the_member(
     left = onebot.member_left(notice(sub_type, operator_id))
     assert left.id == "leave:77:1714521600" and left.kicked is kicked
     assert (left.operator.key if left.operator else None) == operator
+
+
+def test_mutes_and_their_lifting_are_told_apart() -> None:
+    muted = onebot.member_muted(notice("ban", "42"), 600)
+    lifted = onebot.member_muted(notice("lift_ban", ""), 0)
+    assert (muted.seconds, lifted.seconds) == (600, 0)
+    assert muted.operator is not None and muted.operator.key == "qq:42"
+    assert lifted.operator is None
+    assert muted.dedup_key != lifted.dedup_key  # in the same second, both count
+    assert onebot.member_muted(notice("ban", "42"), -5).seconds == 0

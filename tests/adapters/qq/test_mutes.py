@@ -1,0 +1,60 @@
+"""QQ's ``group_ban`` notices reach plugins as ``MemberMuted``: once however many of the bot's
+accounts report them, an unmute as 0 seconds, a whole-group mute as no member event."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from shequn import Context, MemberMuted, Plugin
+from tests.adapters.qq.conftest import TOKEN, Running, running_bot
+from tests.adapters.qq.fake import text_of, v11_notice
+
+BOT, OTHER = "10001", "10002"
+GROUP = 555
+
+watcher = Plugin("mutewatch", title="Mute watch")
+
+
+@watcher.on(MemberMuted)
+async def report(ctx: Context) -> None:
+    event = ctx.event
+    assert isinstance(event, MemberMuted)
+    by = event.operator.key if event.operator else "nobody"
+    await ctx.reply(f"{event.user.key} muted {event.seconds}s by {by}")
+
+
+@pytest.fixture
+async def qq(tmp_path: Path) -> AsyncIterator[Running]:
+    async with running_bot(tmp_path, "qq", {"access_token": TOKEN}, [watcher]) as running:
+        yield running
+
+
+def ban(sub_type: str, user_id: int, duration: int, at: int = 1_714_521_600) -> dict[str, object]:
+    notice = v11_notice(BOT, "group_ban", sub_type, group_id=GROUP, user_id=user_id, operator_id=42)
+    return {**notice, "duration": duration, "time": at}
+
+
+async def test_mute_and_unmute_reach_plugins_once(qq: Running) -> None:
+    first = await qq.client(BOT)
+    second = await qq.client(OTHER)
+    await first.send(ban("ban", 77, 600))
+    await second.send({**ban("ban", 77, 600), "self_id": int(OTHER)})  # the same notice again
+    [sent] = await first.wait_for("send_group_msg")
+    assert text_of(sent) == "qq:77 muted 600s by qq:42"
+    await first.send(ban("lift_ban", 77, 0, at=1_714_521_700))
+    sent = (await first.wait_for("send_group_msg", 2))[1]
+    assert text_of(sent) == "qq:77 muted 0s by qq:42"
+    await asyncio.sleep(0.3)
+    assert len(first.named("send_group_msg")) + len(second.named("send_group_msg")) == 2
+
+
+async def test_whole_group_mute_is_no_member_event(qq: Running) -> None:
+    fake = await qq.client(BOT)
+    await fake.send(ban("ban", 0, 0))  # QQ's 全员禁言: user_id 0
+    await fake.send(ban("ban", 78, 60))
+    [sent] = await fake.wait_for("send_group_msg")
+    assert text_of(sent) == "qq:78 muted 60s by qq:42"
