@@ -2,10 +2,10 @@
 
 QQ speaks OneBot v11 and WeChat bridges speak v12. The two share the segment shapes that
 matter here (text, mention, mention of everyone, reply, image) and differ only in names and
-id fields, which a :class:`Dialect` spells out; their group member notices carry the same
-fields (``user_id``, ``operator_id``, ``sub_type``). Each adapter keeps its one builder and
-one exporter; the translation they share lives here once. Segments are plain ``type`` +
-``data`` pairs, so this module needs no nonebot import.
+id fields, which a :class:`Dialect` spells out; their group member notices (joins,
+departures, v11's mutes) carry the same fields (``user_id``, ``operator_id``, ``sub_type``).
+Each adapter keeps its one builder and one exporter; the translation they share lives here
+once. Segments are plain ``type`` + ``data`` pairs, so this module needs no nonebot import.
 """
 
 from __future__ import annotations

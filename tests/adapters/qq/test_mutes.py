@@ -7,11 +7,17 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import nonebot.adapters.onebot.v11 as v11
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from adapters.qq import builder
 from shequn import Context, MemberMuted, Plugin
+from shequn.internal.nonebot_host import tolerant
 from tests.adapters.qq.conftest import TOKEN, Running, running_bot
 from tests.adapters.qq.fake import text_of, v11_notice
+from tests.fuzz.strategies import FUZZ, maybe, odd_text
 
 BOT, OTHER = "10001", "10002"
 GROUP = 555
@@ -58,3 +64,28 @@ async def test_whole_group_mute_is_no_member_event(qq: Running) -> None:
     await fake.send(ban("ban", 78, 60))
     [sent] = await fake.wait_for("send_group_msg")
     assert text_of(sent) == "qq:78 muted 60s by qq:42"
+
+
+numbers = st.one_of(st.integers(min_value=-(2**63), max_value=2**63), odd_text)
+
+
+@FUZZ
+@given(
+    st.fixed_dictionaries(
+        {"post_type": st.just("notice"), "notice_type": st.just("group_ban")},
+        optional={
+            "time": maybe(numbers),
+            "self_id": maybe(numbers),
+            "sub_type": maybe(st.one_of(st.sampled_from(["ban", "lift_ban"]), odd_text)),
+            "group_id": maybe(numbers),
+            "user_id": maybe(numbers),
+            "operator_id": maybe(numbers),
+            "duration": maybe(numbers),
+        },
+    )
+)
+def test_any_group_ban_payload_never_raises(payload: dict[str, object]) -> None:
+    parsed = tolerant(v11.Adapter).json_to_event(payload)
+    if isinstance(parsed, v11.GroupBanNoticeEvent):
+        muted = builder.member_muted(parsed, "10000")
+        assert muted is None or (muted.seconds >= 0 and muted.scene.key.startswith("qq:"))
