@@ -148,19 +148,30 @@ def grab(
         )
         .scalar_subquery()
     )
+    take = (
+        update(_share)
+        .where(
+            _share.c.envelope_id == envelope_id,
+            _share.c.idx == free,
+            _share.c.taker.is_(None),
+            _share.c.returned.is_(False),
+        )
+        .values(taker=person, taken_at=now)
+    )
     try:
         with conn.begin_nested():
-            took = conn.execute(
-                update(_share)
-                .where(
-                    _share.c.envelope_id == envelope_id,
-                    _share.c.idx == free,
-                    _share.c.taker.is_(None),
-                    _share.c.returned.is_(False),
-                )
-                .values(taker=person, taken_at=now)
-            ).rowcount
-            if took != 1:
+            # Concurrent grabs (PostgreSQL: other transactions, other workers) may aim at the
+            # same free share; the loser's update changes nothing once the winner commits.
+            # Each retry is a new statement and sees what was committed meanwhile: the
+            # person's own share (a double click) or the next free one.
+            for _ in range(envelope.shares + 1):
+                if conn.execute(take).rowcount == 1:
+                    break
+                if conn.execute(mine).first() is not None:
+                    raise _Undo(Refusal.ALREADY)
+                if conn.execute(select(free)).scalar() is None:
+                    raise _Undo(Refusal.EMPTY)
+            else:
                 raise _Undo(Refusal.EMPTY)
             amount = int(conn.execute(mine).scalar_one())
             posting = Posting(
