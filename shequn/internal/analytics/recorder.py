@@ -2,13 +2,13 @@
 
 Each event adds one small record to an in-memory buffer (no I/O, no await). The buffer goes
 to the database every ``FLUSH_SECONDS``, whenever it holds ``FLUSH_RECORDS`` records, before
-every analytics read and when the bot stops, in ``app.db.write`` calls of at most
-``FLUSH_CHUNK`` records each: the writer is shared with sign-ins and rewards, and one long
-transaction would hold every write queued behind it (2,000 records took ~70 ms, which was the
-sign-in p99 at 1,000/s). Inside each transaction a record's event key is inserted into
-``core_activity_seen`` first and only the records whose key was new are summed per (group,
-hour, person), so a redelivered event counts once even when it arrives after a restart or at
-another worker.
+every analytics read and when the bot stops, as background writes of at most ``FLUSH_CHUNK``
+records each: the writer is shared with sign-ins and rewards, and one long transaction would
+hold every write queued behind it (2,000 records took ~70 ms, which was the sign-in p99 at
+1,000/s); background writes ride along a few per batch (see ``Database.write``). Inside
+each transaction a record's event key is inserted into ``core_activity_seen`` first and only
+the records whose key was new are summed per (group, hour, person), so a redelivered event
+counts once even when it arrives after a restart or at another worker.
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ log = logging.getLogger("shequn.analytics")
 FLUSH_SECONDS = 30.0
 FLUSH_RECORDS = 2000
 FLUSH_CHUNK = 50
-"""Records per write transaction: a few milliseconds on SQLite. At 1,000 sign-ins/s with 1M
-members, chunks of 200 still put the sign-in p99 at 20-22 ms, chunks of 50 at 16-18 ms."""
+"""Records per background write: a few milliseconds on SQLite. At 1,000 sign-ins/s with 1M
+members, one chunk of 200 per batch still put the sign-in p99 at 20-22 ms, of 50 at 16-18 ms
+(on a loaded machine)."""
 MAX_PENDING = 200_000
 """Records kept while the database cannot be written; beyond this the oldest are dropped."""
 SEEN_TTL = 3 * 86400.0
@@ -154,18 +155,24 @@ class Recorder:
                 return 0
             records, self._pending = self._pending, []
             now = self._clock.now().timestamp()
-            counted = 0
-            for start in range(0, len(records), FLUSH_CHUNK):
-                chunk = records[start : start + FLUSH_CHUNK]
-                try:
-                    counted += await self._db.write(
+            chunks = [records[i : i + FLUSH_CHUNK] for i in range(0, len(records), FLUSH_CHUNK)]
+            outcomes = await asyncio.gather(
+                *(
+                    self._db.write(
                         lambda conn, chunk=chunk: _write(conn, chunk, now),  # type: ignore[misc]
                         "analytics",
+                        background=True,
                     )
-                except Exception:
-                    self._pending[:0] = records[start:]
-                    raise
-            return counted
+                    for chunk in chunks
+                ),
+                return_exceptions=True,
+            )
+            failed = [c for c, o in zip(chunks, outcomes, strict=True) if isinstance(o, Exception)]
+            if failed:
+                self._pending[:0] = [record for chunk in failed for record in chunk]
+                error = next(o for o in outcomes if isinstance(o, Exception))
+                raise error
+            return sum(o for o in outcomes if isinstance(o, int))
 
     async def close(self) -> None:
         """Stop the ticker and write what is left."""

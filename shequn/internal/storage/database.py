@@ -39,6 +39,7 @@ class _Pending:
     fn: Callable[[Connection], Any]
     future: asyncio.Future[Any]
     label: str = field(default="")
+    queued_at: float = field(default_factory=time.monotonic)
 
 
 def _sqlite_path(url: URL) -> Path | None:
@@ -65,6 +66,7 @@ class Database:
         if self.dialect not in ("sqlite", "postgresql"):
             raise ValueError(f"unsupported database {self.url.render_as_string(True)!r}")
         self._pending: list[_Pending] = []
+        self._background: list[_Pending] = []
         self._wake = asyncio.Event()
         self._writer_task: asyncio.Task[None] | None = None
         self._closed = False
@@ -125,18 +127,26 @@ class Database:
         """An ORM session (SQLModel) for plugin code that is not on the hot path."""
         return AsyncSession(self.engine, expire_on_commit=False)
 
-    async def write(self, fn: Callable[[Connection], T], label: str = "") -> T:
+    async def write(
+        self, fn: Callable[[Connection], T], label: str = "", *, background: bool = False
+    ) -> T:
         """Run ``fn`` in a transaction shared with other concurrent writes; return its result.
 
         ``fn`` must only touch the database through the connection (it may be run a second
         time, alone, if another function of the same batch fails).
+
+        ``background`` writes (bulk bookkeeping such as analytics) never delay the others
+        much: each batch takes every waiting ordinary write and one background write (more
+        once they fall behind, see :func:`_background_share`), so a member's sign-in waits
+        behind one small chunk, not behind thousands of records.
         """
         if self._closed:
             raise RuntimeError("database is closed")
         if self._writer_task is None:
             self.start()
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._pending.append(_Pending(fn, future, label))
+        queue = self._background if background else self._pending
+        queue.append(_Pending(fn, future, label))
         self._wake.set()
         return await future
 
@@ -162,12 +172,15 @@ class Database:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            while self._pending:
+            while self._pending or self._background:
                 if len(self._committing) >= self._parallel:
                     await asyncio.wait(self._committing, return_when=asyncio.FIRST_COMPLETED)
                     continue
                 batch = self._pending[: self.batch_size]
                 del self._pending[: self.batch_size]
+                extra = _background_share(self._background)
+                batch.extend(self._background[:extra])
+                del self._background[:extra]
                 if self._parallel == 1:
                     await self._commit(batch)
                     if self._checkpointer is not None:
@@ -176,7 +189,7 @@ class Database:
                     task = asyncio.create_task(self._commit(batch))
                     self._committing.add(task)
                     task.add_done_callback(self._committed)
-            if self._closed and not self._pending:
+            if self._closed and not self._pending and not self._background:
                 if self._committing:
                     await asyncio.wait(self._committing)
                 return
@@ -209,6 +222,21 @@ class Database:
             return await loop.run_in_executor(self._thread, _run_many, self._sync, fns)
         async with self.engine.begin() as conn:
             return await conn.run_sync(_call_all, fns)
+
+
+BACKLOG_SECONDS = 1.0
+"""A background write waiting longer than this means they are falling behind."""
+
+
+def _background_share(waiting: list[_Pending]) -> int:
+    """Background writes a batch takes: one, or a quarter of them once the oldest has waited
+    ``BACKLOG_SECONDS`` (a backlog must shrink even while ordinary writes keep the writer
+    busy; a fresh burst, such as one analytics flush, goes one per batch)."""
+    if not waiting:
+        return 0
+    if time.monotonic() - waiting[0].queued_at < BACKLOG_SECONDS:
+        return 1
+    return max(1, len(waiting) // 4)
 
 
 def _settle(

@@ -133,26 +133,27 @@ async def test_a_big_flush_goes_in_chunks_and_a_failed_chunk_stays_buffered(
     total = module.FLUSH_CHUNK * 2 + 50
     for n in range(total):
         await bot.say(f"message {n}", user=f"member{n}")
-    chunks: list[int] = []
     write = module._write
+    recorder = bot.app.analytics.recorder
+    sizes: list[int] = []
+    poisoned = recorder._pending[module.FLUSH_CHUNK]  # the first record of the second chunk
 
-    def full_after_one_chunk(conn: Connection, records: Any, now: float) -> int:
-        chunks.append(len(records))
-        if len(chunks) > 1:
+    def disk_full_on_the_second_chunk(conn: Connection, records: Any, now: float) -> int:
+        sizes.append(len(records))
+        if any(r is poisoned for r in records):
             raise RuntimeError("disk full")
         return write(conn, records, now)
 
-    monkeypatch.setattr(module, "_write", full_after_one_chunk)
-    recorder = bot.app.analytics.recorder
+    monkeypatch.setattr(module, "_write", disk_full_on_the_second_chunk)
     try:
         await recorder.flush()
     except RuntimeError:
         pass
     else:
         raise AssertionError("the failed chunk must surface")
-    assert chunks[0] == module.FLUSH_CHUNK
-    assert recorder.pending == total - module.FLUSH_CHUNK
+    assert max(sizes) == module.FLUSH_CHUNK  # no transaction wrote more than one chunk's worth
+    assert recorder.pending == module.FLUSH_CHUNK  # only the failed chunk stays buffered
     monkeypatch.setattr(module, "_write", write)
-    assert await recorder.flush() == total - module.FLUSH_CHUNK
+    assert await recorder.flush() == module.FLUSH_CHUNK
     health = await bot.app.analytics.group_health("test:group")
     assert health.messages == total
