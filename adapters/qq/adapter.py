@@ -29,6 +29,7 @@ from nonebot.adapters.onebot.v11.exception import ActionFailed
 
 from adapters.qq import PLATFORM, builder
 from adapters.qq.exporter import export
+from adapters.qq.ids import BadId, message_number, number
 from adapters.qq.settings import QQSettings
 from shequn import App, Capabilities, Level, Message, NotSupported, Scene, User
 from shequn.internal.nonebot_host import HostedAdapter
@@ -128,11 +129,14 @@ class QQAdapter(HostedAdapter):
         from dataclasses import replace
 
         reply_to = event.reply_to
-        if not reply_to.isdigit():
+        try:
+            message_id = message_number(reply_to)
+        except BadId as error:
+            log.info("quoted message not fetched: %s", error)
             return event
         try:
             data = await asyncio.wait_for(
-                bot.call_api("get_msg", message_id=int(reply_to)), QUOTE_TIMEOUT
+                bot.call_api("get_msg", message_id=message_id), QUOTE_TIMEOUT
             )
         except Exception as error:
             log.info("quoted message %s not available: %r", reply_to, error)
@@ -157,12 +161,12 @@ class QQAdapter(HostedAdapter):
         if scene.is_private:
             result = await bot.call_api(
                 "send_private_msg",
-                user_id=_number(scene.id.removeprefix("private:")),
+                user_id=number(scene.id.removeprefix("private:"), "user id"),
                 message=segments,
             )
         else:
             result = await bot.call_api(
-                "send_group_msg", group_id=_number(scene.id), message=segments
+                "send_group_msg", group_id=number(scene.id, "group id"), message=segments
             )
         return str(result.get("message_id", "")) if isinstance(result, dict) else ""
 
@@ -179,13 +183,13 @@ class QQAdapter(HostedAdapter):
             raise NotSupported(self.platform, action) from error
 
     async def delete(self, scene: Scene, message_id: str) -> None:
-        await self._act(scene, "delete", "delete_msg", message_id=_number(message_id))
+        await self._act(scene, "delete", "delete_msg", message_id=message_number(message_id))
 
     async def _on_member(
         self, scene: Scene, user: User, action: str, api: str, **params: Any
     ) -> None:
         """An action on one member of the group (the ids QQ wants are numbers)."""
-        member = {"group_id": _number(scene.id), "user_id": _number(user.id)}
+        member = {"group_id": number(scene.id, "group id"), "user_id": number(user.id, "user id")}
         await self._act(scene, action, api, **member, **params)
 
     async def kick(self, scene: Scene, user: User) -> None:
@@ -227,7 +231,9 @@ class QQAdapter(HostedAdapter):
         if cached is not None:
             return cached
         info = await self.bot_for(scene.id).call_api(
-            "get_group_member_info", group_id=_number(scene.id), user_id=_number(user.id)
+            "get_group_member_info",
+            group_id=number(scene.id, "group id"),
+            user_id=number(user.id, "user id"),
         )
         level = builder.level_of(info.get("role") if isinstance(info, dict) else None)
         self.remember_role(scene.id, user.id, level)
@@ -236,7 +242,7 @@ class QQAdapter(HostedAdapter):
     async def members(self, scene: Scene) -> list[tuple[User, Level]]:
         """Everyone in the group with their level (``get_group_member_list``)."""
         listed = await self.bot_for(scene.id).call_api(
-            "get_group_member_list", group_id=_number(scene.id)
+            "get_group_member_list", group_id=number(scene.id, "group id")
         )
         members: list[tuple[User, Level]] = []
         for item in listed if isinstance(listed, list) else []:
@@ -247,10 +253,3 @@ class QQAdapter(HostedAdapter):
             self.remember_role(scene.id, member.id, level)
             members.append((member, level))
         return members
-
-
-def _number(value: str) -> int:
-    """OneBot v11 ids are numbers; anything else cannot be a QQ id."""
-    if not value.isdigit():
-        raise ValueError(f"not a QQ id: {value[:40]!r}")
-    return int(value)
