@@ -19,16 +19,21 @@ from shequn.internal.app import App
 
 
 async def schema_differences(
-    app: App, prefixes: Iterable[str], *, ignore: Iterable[str] = ()
+    app: App,
+    prefixes: Iterable[str],
+    *,
+    ignore: Iterable[str] = (),
+    models: MetaData | None = None,
 ) -> list[Any]:
     """Differences between the models and the migrated tables whose names start with one of
     ``prefixes`` (``["core_", "signin_"]``); an empty list when they match. Tables and
     indexes starting with an ``ignore`` prefix (full-text indexes a plugin builds itself) are
-    left out."""
+    left out. ``models`` is the SQLModel metadata unless given (tables an adapter declares
+    with SQLAlchemy Core)."""
     wanted = tuple(prefixes)
     skipped = tuple(ignore)
     metadata = MetaData()
-    for table in SQLModel.metadata.tables.values():
+    for table in (models or SQLModel.metadata).tables.values():
         if table.name.startswith(wanted) and not table.name.startswith(skipped or ("\0",)):
             table.to_metadata(metadata)
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest_asyncio
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import Connection, select
 
 from adapters.discord.invite_store import invites, metadata
 from shequn import App, Context, MemberJoined, Plugin, User
 from shequn.testing.databases import TestDatabases
+from shequn.testing.schema import schema_differences
 from tests.adapters.discord.conftest import ALICE, OWNER, World, eventually
 from tests.adapters.discord.test_discord import adapter_scene
 
@@ -133,17 +132,4 @@ async def test_stored_use_counts_stand_in_when_the_first_read_fails(
 
 async def test_the_tables_match_their_migration(on_test_database: World) -> None:
     app, _ = await on_test_database.start()
-
-    def compare(conn: Connection) -> list[Any]:
-        context = MigrationContext.configure(
-            conn,
-            opts={
-                "compare_type": True,
-                "include_name": lambda name, kind, _parent: (
-                    kind != "table" or str(name).startswith("discord_")
-                ),
-            },
-        )
-        return list(compare_metadata(context, metadata))
-
-    assert await app.db.read(compare) == []
+    assert await schema_differences(app, ["discord_"], models=metadata) == []
