@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete
@@ -107,6 +107,9 @@ class Recorder:
         self._ticker: asyncio.Task[None] | None = None
         self._flusher: asyncio.Task[int] | None = None
         self._closed = False
+        self.listeners: list[Callable[[frozenset[str]], None]] = []
+        """Called after each flush with the groups whose records were written (or tried),
+        so readers that cache figures (the dashboard) know what is stale."""
 
     @property
     def pending(self) -> int:
@@ -167,12 +170,20 @@ class Recorder:
                 ),
                 return_exceptions=True,
             )
+            self._tell(frozenset(record.group_key for record in records))
             failed = [c for c, o in zip(chunks, outcomes, strict=True) if isinstance(o, Exception)]
             if failed:
                 self._pending[:0] = [record for chunk in failed for record in chunk]
                 error = next(o for o in outcomes if isinstance(o, Exception))
                 raise error
             return sum(o for o in outcomes if isinstance(o, int))
+
+    def _tell(self, groups: frozenset[str]) -> None:
+        for listener in self.listeners:
+            try:
+                listener(groups)
+            except Exception:
+                log.exception("analytics flush listener failed")
 
     async def close(self) -> None:
         """Stop the ticker and write what is left."""

@@ -244,7 +244,8 @@ class Routes:
         identity = self.app.identity
         rows = []
         switchable = [p for p in self.app.plugins.values() if p.switchable]
-        for group in groups:
+        healths = await self.state.health.overview([g.key for g in groups], self.locale(request))
+        for group, health in zip(groups, healths, strict=True):
             community = identity.community_of(group.key)
             enabled = sum(self.app.group_settings.is_enabled(p, group.key) for p in switchable)
             rows.append(
@@ -254,7 +255,7 @@ class Routes:
                     if community != group.key
                     else "",
                     "enabled": enabled,
-                    "health": await group_health(self.app, group.key, self.locale(request)),
+                    "health": health,
                 }
             )
         communities = identity.communities() if session.superuser else []

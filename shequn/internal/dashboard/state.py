@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from shequn.internal.dashboard.auth import Session
+from shequn.internal.dashboard.health_cache import HealthCache
 from shequn.internal.dashboard.store import GroupBook, KnownGroup
 from shequn.internal.event import Scene, SceneKind, User
 from shequn.internal.permission import Level
@@ -27,6 +28,7 @@ class DashboardState:
     def __init__(self, app: App) -> None:
         self.app = app
         self.book = GroupBook(app.db)
+        self.health = HealthCache(app)
         self.tasks: set[asyncio.Task[None]] = set()
         self._access: dict[tuple[str, str], tuple[bool, float]] = {}
         self._failures: dict[str, list[float]] = {}
