@@ -30,6 +30,7 @@ from shequn.internal.event import (
     User,
 )
 from shequn.internal.filters import Filter
+from shequn.internal.groups import KnownGroup
 from shequn.internal.i18n import TranslatableError
 from shequn.internal.ledger import Outcome, Posting
 from shequn.internal.message import Button, Buttons, Image, Mention, Message, Reply, Segment, Text
@@ -54,6 +55,7 @@ __all__ = [
     "Image",
     "JobContext",
     "JoinRequested",
+    "KnownGroup",
     "Level",
     "MemberJoined",
     "MemberLeft",

@@ -20,6 +20,7 @@ from shequn.internal.event import Event, Scene, User
 from shequn.internal.fallback import PendingChoices, degrade
 from shequn.internal.group_settings import CACHE as SETTINGS_CACHE
 from shequn.internal.group_settings import GroupSettings
+from shequn.internal.groups import Groups
 from shequn.internal.i18n import Translator
 from shequn.internal.identity import CACHE as IDENTITY_CACHE
 from shequn.internal.identity import Identity
@@ -65,6 +66,7 @@ class App:
         self.titles = Titles(self.db, self.clock)
         self.invites = Invites(self.db, self.clock)
         self.audit = Audit(self.db, self.clock, self.identity)
+        self.groups = Groups(self.db, self.clock, self.identity)
         self.group_settings = GroupSettings(self.db, settings.plugin_defaults)
         self.state_sync = StateSync(self.db)
         self.state_sync.register(IDENTITY_CACHE, self.identity.load)
@@ -206,6 +208,8 @@ class App:
 
     async def dispatch(self, event: Event) -> None:
         """Handle one event now (the console and tests, which want each answer in turn)."""
+        if self.groups.claim(event.scene):
+            await self.groups.record(event.scene)
         await self.dispatcher.dispatch(event)
 
     def submit(self, event: Event) -> None:

@@ -154,3 +154,16 @@ class RateBucket(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=400)
     tokens: float
     stamp: float = Field(index=True)
+
+
+class GroupRecord(SQLModel, table=True):
+    """A group the bot has seen, with the scene to send to it later (no personal data)."""
+
+    __tablename__ = "core_group"
+    group_key: str = Field(primary_key=True, max_length=200)
+    platform: str = Field(max_length=64)
+    scene: str = Field(sa_column=Column(Text, nullable=False))
+    """The scene last seen there, as JSON (a channel of a server rather than the server)."""
+    name: str = Field(default="", max_length=200)
+    first_seen: float
+    last_seen: float
