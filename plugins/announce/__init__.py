@@ -2,7 +2,7 @@
 or community, and a day-by-day plan for newcomers; pinned where possible, paced across a
 community, every delivery recorded once."""
 
-from . import commands, plan, scenes  # noqa: F401  (registers commands, handlers and jobs)
+from . import commands, plan  # noqa: F401  (registers commands, handlers and jobs)
 from .config import AnnounceConfig
 from .declaration import plugin
 

@@ -11,7 +11,6 @@ from .config import AnnounceConfig
 from .cron import CronError, parse
 from .declaration import plugin
 from .delivery import book
-from .scenes import remember
 from .store import active, create, dump_scene, finish, get, recent_deliveries
 from .when import parse_when
 
@@ -31,7 +30,6 @@ async def _create(ctx: Context, scope: str, due: datetime, cron: str, text: str)
     if len(text) > MAX_TEXT:
         await ctx.reply(ctx.t("announce.too_long", limit=MAX_TEXT))
         return
-    await remember(ctx)
     values = {
         "community": ctx.community,
         "scope": scope,

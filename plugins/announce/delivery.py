@@ -23,7 +23,6 @@ from .store import (
     dump_scene,
     finish,
     get,
-    known_groups,
     load_scene,
     move_on,
     settle_delivery,
@@ -51,14 +50,10 @@ async def book(ctx: JobContext, schedule_id: int, due: datetime) -> None:
 async def _targets(ctx: JobContext, item: Stored) -> list[Scene]:
     if item.scope == "group":
         return [item.scene]
-    groups = await ctx.app.db.read(known_groups)
-    groups.setdefault(item.group_key, item.scene)
-    identity = ctx.app.identity
-    return [
-        scene
-        for key, scene in sorted(groups.items())
-        if identity.community_of(key) == item.community
-    ]
+    groups = {g.group_key: g.scene for g in await ctx.app.groups.known(item.community)}
+    if ctx.app.identity.community_of(item.group_key) == item.community:
+        groups.setdefault(item.group_key, item.scene)
+    return [scene for _, scene in sorted(groups.items())]
 
 
 @plugin.job("fire")

@@ -28,15 +28,6 @@ class Schedule(SQLModel, table=True):
     created_at: float
 
 
-class KnownGroup(SQLModel, table=True):
-    """A group's scene as last seen, so a community broadcast can reach every group."""
-
-    __tablename__ = "announce_group"
-    group_key: str = Field(primary_key=True, max_length=200)
-    scene: str = Field(max_length=2000)
-    seen_at: float
-
-
 class Delivery(SQLModel, table=True):
     """One announcement sent (or tried) in one group. ``key`` makes each happen once."""
 

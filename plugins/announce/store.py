@@ -13,12 +13,11 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from shequn import Scene, scene_from_dict, scene_to_dict
-from shequn.storage import insert_ignore, upsert
+from shequn.storage import insert_ignore
 
-from .models import Delivery, KnownGroup, Schedule
+from .models import Delivery, Schedule
 
 _schedule = Schedule.__table__  # type: ignore[attr-defined]
-_group = KnownGroup.__table__  # type: ignore[attr-defined]
 _delivery = Delivery.__table__  # type: ignore[attr-defined]
 
 
@@ -102,16 +101,6 @@ def move_on(conn: Connection, schedule_id: int, next_at: float) -> None:
         .where(_schedule.c.id == schedule_id, _schedule.c.status == "active")
         .values(next_at=next_at)
     )
-
-
-def remember_group(conn: Connection, scene: Scene, now: float) -> None:
-    upsert(
-        conn, _group, {"group_key": scene.group_key}, {"scene": dump_scene(scene), "seen_at": now}
-    )
-
-
-def known_groups(conn: Connection) -> dict[str, Scene]:
-    return {r.group_key: load_scene(r.scene) for r in conn.execute(select(_group))}
 
 
 def claim_delivery(conn: Connection, values: dict[str, Any]) -> bool:
