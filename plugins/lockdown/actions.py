@@ -8,7 +8,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from shequn import App, Context, JobContext, NotSupported, User
+from shequn import App, Context, JobContext, NotSupported, Scene, User
 
 from .config import LockdownConfig
 from .declaration import plugin
@@ -23,9 +23,7 @@ async def start(ctx: Context, minutes: int, reason: str, actor: str) -> Locked:
     community = ctx.community
     now = ctx.app.clock.now().timestamp()
     watch = watch_of(ctx.app)
-    if ctx.scene is not None:
-        watch.see(community, ctx.scene)
-    scenes = list(watch.scenes.get(community, {}).values())
+    scenes = await groups_of(ctx, community, ())
     values = {
         "community": community,
         "mode": config.mode,
@@ -55,9 +53,20 @@ async def start(ctx: Context, minutes: int, reason: str, actor: str) -> Locked:
     return result
 
 
+async def groups_of(ctx: JobContext, community: str, told: tuple[Scene, ...]) -> list[Scene]:
+    """The groups of ``community`` the bot has seen (the core registry), and those ``told``
+    before: a group may have left the registry's view of the community since, or been
+    recorded only in a lockdown started before the registry existed."""
+    scenes = {scene.group_key: scene for scene in told}
+    scenes.update({g.group_key: g.scene for g in await ctx.app.groups.known(community)})
+    if ctx.scene is not None and not ctx.scene.is_private:
+        scenes.setdefault(ctx.scene.group_key, ctx.scene)
+    return [scenes[key] for key in sorted(scenes)]
+
+
 async def announce(ctx: JobContext, current: Lock, key: str) -> None:
     """Tell every group of the community (that the bot has seen) in its own language."""
-    for scene in current.scenes:
+    for scene in await groups_of(ctx, current.community, current.scenes):
         tell = JobContext(ctx.app, plugin, scene)
         until = datetime.fromtimestamp(current.until, UTC).astimezone(tell.timezone)
         text = tell.t(key, until=until.strftime("%H:%M"), seconds=current.slow_seconds)
@@ -103,5 +112,3 @@ async def load_locks(app: App) -> None:
     watch = watch_of(app)
     for current in await app.db.read(all_locked):
         watch.locks[current.community] = current
-        for scene in current.scenes:
-            watch.see(current.community, scene)

@@ -1,6 +1,6 @@
-"""What each running app knows without asking the database: the communities locked now,
-each group's scene (to tell every group of a community), and the recent join and message
-times that reveal a surge. All in memory; the database holds the truth across restarts."""
+"""What each running app knows without asking the database: the communities locked now and
+the recent join and message times that reveal a surge. All in memory; the database holds the
+truth across restarts (and the core's group registry the groups to tell)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
-from shequn import App, Scene
+from shequn import App
 
 from .store import Lock
 
@@ -19,15 +19,10 @@ MAX_TRACKED = 100_000
 @dataclass
 class Watch:
     locks: dict[str, Lock] = field(default_factory=dict)
-    scenes: dict[str, dict[str, Scene]] = field(default_factory=dict)
-    """community -> group key -> the scene last seen there."""
     joins: dict[str, deque[float]] = field(default_factory=dict)
     messages: dict[str, deque[float]] = field(default_factory=dict)
     last_post: dict[tuple[str, str], float] = field(default_factory=dict)
     """(community, person) -> when they last posted during a slow lockdown."""
-
-    def see(self, community: str, scene: Scene) -> None:
-        self.scenes.setdefault(community, {})[scene.group_key] = scene
 
     def surge(self, kind: str, community: str, now: float, limit: int, window: float) -> bool:
         """Count one more; True when ``limit`` happened within ``window`` seconds."""

@@ -51,7 +51,6 @@ async def on_join(ctx: Context) -> None:
         return
     watch = watch_of(ctx.app)
     community = ctx.community
-    watch.see(community, ctx.scene)
     current = watch.locks.get(community)
     if current is None:
         config = ctx.config(LockdownConfig)
@@ -72,7 +71,6 @@ async def on_message(ctx: Context) -> None:
         return
     watch = watch_of(ctx.app)
     community = ctx.community
-    watch.see(community, ctx.scene)
     current = watch.locks.get(community)
     now = ctx.app.clock.now().timestamp()
     if current is None:
