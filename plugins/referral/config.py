@@ -29,6 +29,9 @@ class ReferralConfig(BaseModel):
     kol_window_days: int = Field(default=30, ge=1, le=365)
     kol_size: int = Field(default=10, ge=1, le=50)
     """Members ``/kol`` lists."""
+    kol_shares_weight: float = Field(default=0.0, ge=0, le=100)
+    """Score per share (unique visitor brought by share links) in ``/kol`` when a plugin
+    offers shares; 0 shows them without scoring them."""
 
     @field_validator("kol_weights", mode="before")
     @classmethod

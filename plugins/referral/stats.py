@@ -10,10 +10,12 @@ from shequn.ledger import credits_by_person
 
 from .config import ReferralConfig
 from .declaration import plugin
-from .kol import reach
+from .kol import reach, with_shares
 from .models import Reward
 from .store import rewards_of
 
+SHARES = "shares"
+"""The measure sharelinks offers through ``app.contributions``."""
 LISTED = 20
 """Invitees ``/invites`` names; more are counted."""
 
@@ -58,20 +60,24 @@ async def kol_command(ctx: Context) -> None:
         return tree(conn, community), credits_by_person(conn, community, since=since)
 
     nodes, credits = await ctx.app.db.read(read)
-    ranked = reach(nodes, credits, config.kol_weights, config.kol_active_target)[: config.kol_size]
+    invited = reach(nodes, credits, config.kol_weights, config.kol_active_target)
+    shares = (await ctx.app.contributions.read(community)).get(SHARES)
+    ranked = with_shares(invited, shares, config.kol_shares_weight)[: config.kol_size]
     if not ranked:
         await ctx.reply(ctx.t("kol.empty"))
         return
     names = await ctx.app.identity.display_names([r.person for r in ranked])
-    lines = [ctx.t("kol.header", count=len(ranked))]
+    key = "kol" if shares is None else "kol.shares"
+    lines = [ctx.t(f"{key}.header", count=len(ranked))]
     for position, entry in enumerate(ranked, start=1):
         lines.append(
             ctx.t(
-                "kol.line",
+                f"{key}.line",
                 position=position,
                 name=names[entry.person],
                 score=f"{entry.score:g}",
-                levels=" / ".join(str(c) for c in entry.per_level),
+                levels=" / ".join(str(c) for c in entry.per_level) or "0",
+                shares=entry.shares,
             )
         )
     await ctx.reply("\n".join(lines))

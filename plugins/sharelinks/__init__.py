@@ -2,7 +2,7 @@
 the bot's web app; re-sharing a member's link extends the chain. Clicks, unique visitors and
 chain depth per member make a leaderboard (``/share top``) next to the invitation one."""
 
-from . import commands, web  # noqa: F401  (registers commands and the web route)
+from . import commands, shares, web  # noqa: F401  (registers commands, measure, web route)
 from .config import SharelinksConfig
 from .declaration import plugin
 

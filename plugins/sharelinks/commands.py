@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection
-
 from shequn import Context
 
 from .config import SharelinksConfig, base_url
 from .declaration import plugin
 from .links import clean_url, own_code
-from .reach import Reach, reach
-from .store import community_links, find, share, visitors_by_code
+from .reach import Reach
+from .shares import community_reach
+from .store import find, share
 
 
 @plugin.command("share", aliases=["分享"], group_only=True)
@@ -43,12 +42,7 @@ async def share_command(ctx: Context, url: str = "") -> None:
 
 
 async def _reach(ctx: Context) -> list[Reach]:
-    community = ctx.community
-
-    def read(conn: Connection) -> list[Reach]:
-        return reach(community_links(conn, community), visitors_by_code(conn, community))
-
-    return await ctx.app.db.read(read)
+    return await community_reach(ctx.app, ctx.community)
 
 
 @plugin.command("share top", aliases=["分享榜"], keywords=["分享榜"], group_only=True)

@@ -1,6 +1,7 @@
 """Per member: clicks and unique visitors of their own links, the unique visitors their
 re-sharers brought further down the chain, and how deep their chains go. Pure functions
-over the rows, so the KOL view of another plugin could compute the same from the tables."""
+over the rows; ``shares.py`` reads them for the commands and offers the score as the
+"shares" measure (``app.contributions``) that referral's ``/kol`` shows."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from shequn.internal.audit import Audit
 from shequn.internal.clock import Clock, SystemClock
 from shequn.internal.config import Settings
 from shequn.internal.context import JobContext, scene_from_dict
+from shequn.internal.contributions import Contributions
 from shequn.internal.dispatcher import Dispatcher
 from shequn.internal.event import Event, Scene, User
 from shequn.internal.fallback import PendingChoices, degrade
@@ -61,6 +62,7 @@ class App:
         )
         self.translator = Translator()
         self.registry = Registry()
+        self.contributions = Contributions(self)
         self.ledger = Ledger(self.db, self.clock)
         self.identity = Identity(self.db, self.clock)
         self.titles = Titles(self.db, self.clock)
@@ -103,6 +105,7 @@ class App:
             dispose()
             self.translator.remove(plugin.name)
             self._plugin_disposers.pop(plugin.name, None)
+            self.contributions.withdraw(plugin.name)
 
         return unload
 
