@@ -33,6 +33,29 @@ class ConfigError(TranslatableError):
     """An override that the plugin's config model rejects."""
 
 
+class GroupRefused(Exception):
+    """A change for several groups that the plugin's model refuses in ``group_key``."""
+
+    def __init__(self, group_key: str, error: ValidationError) -> None:
+        super().__init__(f"{group_key}: {error}")
+        self.group_key = group_key
+        self.error = error
+
+
+def _write_overrides(
+    conn: Connection, plugin: Plugin, group_key: str, data: dict[str, Any]
+) -> None:
+    keys = {"group_key": group_key, "plugin": plugin.name}
+    if data:
+        upsert(conn, _setting, keys, {"data": json.dumps(data, ensure_ascii=False)})
+    else:
+        conn.execute(
+            delete(_setting).where(
+                _setting.c.group_key == group_key, _setting.c.plugin == plugin.name
+            )
+        )
+
+
 class GroupSettings:
     def __init__(self, db: Database, defaults: Mapping[str, Mapping[str, Any]]) -> None:
         self._db = db
@@ -118,6 +141,42 @@ class GroupSettings:
         """Set several fields at once (a dashboard form), all or none: the merged result is
         validated by the plugin's model first (``ValidationError`` when it refuses), and the
         ``reset`` fields go back to their defaults."""
+        current, model = self._merged(plugin, group_key, values, reset)
+        await self._store(plugin, group_key, current)
+        return model
+
+    async def set_many_groups(
+        self,
+        plugin: Plugin,
+        group_keys: Iterable[str],
+        values: Mapping[str, Any],
+        reset: Iterable[str] = (),
+    ) -> None:
+        """:meth:`set_many` in several groups at once, all groups or none: each group's
+        merged result is validated first (:class:`GroupRefused` names the first group whose
+        model refuses), then every group is written in one transaction."""
+        reset = list(reset)
+        merged: dict[str, dict[str, Any]] = {}
+        for group_key in group_keys:
+            try:
+                merged[group_key], _ = self._merged(plugin, group_key, values, reset)
+            except ValidationError as error:
+                raise GroupRefused(group_key, error) from error
+
+        def write(conn: Connection) -> None:
+            for group_key, data in merged.items():
+                _write_overrides(conn, plugin, group_key, data)
+            bump(conn, CACHE)
+
+        await self._db.write(write)
+        for group_key, data in merged.items():
+            self._overrides[(group_key, plugin.name)] = data
+            self._resolved.pop((group_key, plugin.name), None)
+
+    def _merged(
+        self, plugin: Plugin, group_key: str, values: Mapping[str, Any], reset: Iterable[str]
+    ) -> tuple[dict[str, Any], BaseModel]:
+        """The group's overrides after the change, and the model validating them."""
         current = self.overrides(plugin, group_key)
         for field in reset:
             current.pop(field, None)
@@ -125,8 +184,7 @@ class GroupSettings:
         model = plugin.config.model_validate(base)
         dumped = model.model_dump(mode="json")
         current.update({field: dumped[field] for field in values})
-        await self._store(plugin, group_key, current)
-        return model
+        return current, model
 
     async def reset(self, plugin: Plugin, group_key: str, field: str | None = None) -> None:
         current = self.overrides(plugin, group_key)
@@ -137,17 +195,8 @@ class GroupSettings:
         await self._store(plugin, group_key, current)
 
     async def _store(self, plugin: Plugin, group_key: str, data: dict[str, Any]) -> None:
-        keys = {"group_key": group_key, "plugin": plugin.name}
-
         def write(conn: Connection) -> None:
-            if data:
-                upsert(conn, _setting, keys, {"data": json.dumps(data, ensure_ascii=False)})
-            else:
-                conn.execute(
-                    delete(_setting).where(
-                        _setting.c.group_key == group_key, _setting.c.plugin == plugin.name
-                    )
-                )
+            _write_overrides(conn, plugin, group_key, data)
             bump(conn, CACHE)
 
         await self._db.write(write)

@@ -193,17 +193,20 @@ async def test_two_runners_of_one_broadcast_send_to_each_group_once(make_bot: Ma
     assert statuses == ["sent"] * 6
 
 
-async def test_community_pages_are_for_superusers(make_bot: MakeBot) -> None:
+async def test_community_pages_need_admin_rights_in_every_group(make_bot: MakeBot) -> None:
     bot = await dashboard_bot(make_bot)
     community = await bot.app.identity.create_community("guild")
     bot.make_admin("dora")
     await bot.app.identity.add_group(community, "test:group")
+    await bot.app.identity.add_group(community, "test:elsewhere")
     await bot.say("/dashboard", user="dora")
     code = re.search(r"code: ([A-Z0-9]{8})", "\n".join(s.text for s in bot.sent))
     assert code is not None
     async with client(bot) as http:
         await log_in(http, code=code.group(1))
-        assert (await http.get("/admin/c/" + quote(community, safe=""))).status_code == 403
+        refused = await http.get("/admin/c/" + quote(community, safe=""))
+        assert refused.status_code == 403
+        assert "every group of this community" in refused.text
 
 
 def test_locales_have_the_same_keys() -> None:

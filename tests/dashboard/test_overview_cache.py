@@ -34,7 +34,11 @@ async def fresh(bot: Harness, keys: list[str]) -> dict[str, tuple[str, str, str]
     for key in keys:
         view = await group_health(bot.app, key, "en")
         assert view is not None
-        found[key] = (f"{view.stage} {view.kind}", view.figures["members"], view.figures["messages"])
+        found[key] = (
+            f"{view.stage} {view.kind}",
+            view.figures["members"],
+            view.figures["messages"],
+        )
     return found
 
 
@@ -69,4 +73,3 @@ async def test_cached_overview_shows_the_figures_of_a_fresh_computation(
         fourth = rows((await http.get("/admin/")).text)
         assert fourth == await fresh(bot, keys)
         assert cache._views["test:alpha"]["en"][0] is not kept["test:alpha"]
-

@@ -28,14 +28,18 @@ from shequn.internal.dashboard.health import group_health
 from shequn.internal.dashboard.members import members
 from shequn.internal.dashboard.pages import LOCALES, render
 from shequn.internal.dashboard.panels import panels
+from shequn.internal.dashboard.shared import changes, shared_fields
 from shequn.internal.dashboard.state import DashboardState, state_of
 from shequn.internal.dashboard.store import KnownGroup
+from shequn.internal.group_settings import GroupRefused
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
     from starlette.responses import Response
 
     from shequn.internal.app import App
+    from shequn.internal.identity import CommunityInfo
+    from shequn.internal.plugin import Plugin
 
 log = logging.getLogger("shequn.dashboard")
 
@@ -140,12 +144,14 @@ class Routes:
             raise Refused(403, "error.forbidden")
         return group
 
-    def community_key(self, session: auth.Session, key: str) -> str:
-        if not session.superuser:
-            raise Refused(403, "error.superusers_only")
-        if key not in {c.key for c in self.app.identity.communities()}:
-            raise Refused(404, "error.no_community")
-        return key
+    async def community(self, session: auth.Session, key: str) -> CommunityInfo:
+        """The community, if the session may manage every one of its groups."""
+        info = next((c for c in self.app.identity.communities() if c.key == key), None)
+        if info is None:
+            raise Refused(404 if session.superuser else 403, "error.no_community")
+        if not await self.state.can_manage_community(session, info):
+            raise Refused(403, "error.community_forbidden")
+        return info
 
     # -- wiring -------------------------------------------------------------------------
 
@@ -162,6 +168,7 @@ class Routes:
             (post, "/g/{key}/config/{plugin}", self.configure),
             (get, "/c/{key}", self.community_page),
             (post, "/c/{key}/switch", self.community_switch),
+            (post, "/c/{key}/config/{plugin}", self.community_configure),
             (post, "/c/{key}/broadcast", self.start_broadcast),
         ]
         for method, path, handler in routes:
@@ -258,7 +265,9 @@ class Routes:
                     "health": health,
                 }
             )
-        communities = identity.communities() if session.superuser else []
+        communities = [
+            c for c in identity.communities() if await self.state.can_manage_community(session, c)
+        ]
         return self.page(
             request,
             "overview.html",
@@ -347,10 +356,15 @@ class Routes:
 
     # -- communities --------------------------------------------------------------------
 
-    async def community_page(self, request: Request, key: str) -> Response:
+    async def community_page(
+        self,
+        request: Request,
+        key: str,
+        errors: dict[str, dict[str, str]] | None = None,
+        status: int = 200,
+    ) -> Response:
         session = await self.session(request)
-        key = self.community_key(session, key)
-        info = next(c for c in self.app.identity.communities() if c.key == key)
+        info = await self.community(session, key)
         switchable = sorted(
             (p for p in self.app.plugins.values() if p.switchable), key=lambda p: p.name
         )
@@ -358,43 +372,102 @@ class Routes:
             p.name: [self.app.group_settings.is_enabled(p, g) for g in info.groups]
             for p in switchable
         }
+        shared = [
+            {
+                "plugin": plugin,
+                "fields": shared_fields(self.app, plugin, info.groups),
+                "errors": (errors or {}).get(plugin.name, {}),
+            }
+            for plugin in self.configurable()
+        ]
         return self.page(
             request,
             "community.html",
+            status,
             session=session,
             community=info,
             plugins=switchable,
             states=states,
-            panels=await panels(self.app, "community", key, ""),
+            shared=[item for item in shared if item["fields"]],
+            panels=await panels(self.app, "community", info.key, ""),
             health=await group_health(
-                self.app, key, self.locale(request), charts=True, community=True
+                self.app, info.key, self.locale(request), charts=True, community=True
             ),
-            broadcasts=await broadcast.recent(self.app, key),
-            audit=await store.recent(self.app.db, key),
+            broadcasts=await broadcast.recent(self.app, info.key),
+            audit=await store.recent(self.app.db, info.key),
+        )
+
+    def configurable(self) -> list[Plugin]:
+        """Plugins with a settings form: the switchable ones and the core."""
+        return sorted(
+            (p for p in self.app.plugins.values() if p.switchable or p.name == "core"),
+            key=lambda p: p.name,
         )
 
     async def community_switch(self, request: Request, key: str) -> Response:
         session, form = await self.posted(request)
-        key = self.community_key(session, key)
+        info = await self.community(session, key)
         plugin = self.app.plugin(form.get("plugin", ""))
         if plugin is None or not plugin.switchable:
             raise Refused(400, "error.no_plugin")
         enabled = form.get("enabled") == "1"
-        info = next(c for c in self.app.identity.communities() if c.key == key)
         for group_key in info.groups:
             await self.app.group_settings.set_enabled(plugin, group_key, enabled)
         await store.record(
-            self.app.db, self.now(), session.subject, key, "on" if enabled else "off", plugin.name
+            self.app.db,
+            self.now(),
+            session.subject,
+            info.key,
+            "on" if enabled else "off",
+            plugin.name,
         )
-        return self.redirect(f"{PREFIX}/c/{quote(key, safe='')}")
+        return self.redirect(f"{PREFIX}/c/{quote(info.key, safe='')}")
+
+    async def community_configure(self, request: Request, key: str, plugin: str) -> Response:
+        """One plugin's settings for every group of the community, all groups or none."""
+        session, form = await self.posted(request)
+        info = await self.community(session, key)
+        found = next((p for p in self.configurable() if p.name == plugin), None)
+        if found is None:
+            raise Refused(400, "error.no_plugin")
+        try:
+            values, reset = changes(found.config, form)
+            if values or reset:
+                await self.app.group_settings.set_many_groups(found, info.groups, values, reset)
+        except FormErrors as error:
+            return await self.community_page(request, key, {found.name: error.errors}, 400)
+        except GroupRefused as refused:
+            t = self.app.translator.translate
+            messages = {
+                field: t(
+                    "dashboard",
+                    self.locale(request),
+                    "community.refused_in",
+                    group=refused.group_key,
+                    error=message,
+                )
+                for field, message in validation_messages(refused.error).items()
+            }
+            return await self.community_page(request, key, {found.name: messages}, 400)
+        if values or reset:
+            changed = ", ".join([*values, *reset])[:400]
+            await store.record_many(
+                self.app.db,
+                self.now(),
+                session.subject,
+                [info.key, *info.groups],
+                "config",
+                f"{found.name}: {changed} ({info.name})",
+            )
+        return self.redirect(f"{PREFIX}/c/{quote(info.key, safe='')}#shared-{found.name}")
 
     async def start_broadcast(self, request: Request, key: str) -> Response:
         session, form = await self.posted(request)
-        key = self.community_key(session, key)
+        info = await self.community(session, key)
+        key = info.key
         text = form.get("text", "").strip()
         if not text or len(text) > broadcast.MAX_TEXT:
             raise Refused(400, "error.broadcast_text")
-        info = next(c for c in self.app.identity.communities() if c.key == key)
         kinds = {g.key: g.kind for g in await self.state.groups()}
         broadcast_id = await broadcast.create(
             self.app, key, list(info.groups), text, session.subject

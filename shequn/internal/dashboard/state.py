@@ -15,6 +15,7 @@ from shequn.internal.dashboard.auth import Session
 from shequn.internal.dashboard.health_cache import HealthCache
 from shequn.internal.dashboard.store import GroupBook, KnownGroup
 from shequn.internal.event import Scene, SceneKind, User
+from shequn.internal.identity import CommunityInfo
 from shequn.internal.permission import Level
 
 if TYPE_CHECKING:
@@ -71,6 +72,20 @@ class DashboardState:
         allowed = await self._is_admin(session.subject, group)
         self._access[(session.subject, group.key)] = (allowed, now)
         return allowed
+
+    async def can_manage_community(self, session: Session, community: CommunityInfo) -> bool:
+        """Superusers manage every community; others a community with at least one group
+        when they manage every one of its groups."""
+        if session.superuser:
+            return True
+        if not community.groups:
+            return False
+        known = {g.key: g for g in await self.groups()}
+        for key in community.groups:
+            group = known.get(key)
+            if group is None or not await self.can_manage(session, group):
+                return False
+        return True
 
     async def _is_admin(self, subject: str, group: KnownGroup) -> bool:
         identity = self.app.identity

@@ -82,14 +82,24 @@ class GroupBook:
 async def record(
     db: Database, now: float, actor: str, target: str, action: str, detail: str
 ) -> None:
-    row = {
-        "at": now,
-        "actor": actor[:200],
-        "target": target[:200],
-        "action": action[:50],
-        "detail": detail[:500],
-    }
-    await db.write(lambda conn: conn.execute(audit.insert().values(**row)), "dashboard")
+    await record_many(db, now, actor, [target], action, detail)
+
+
+async def record_many(
+    db: Database, now: float, actor: str, targets: list[str], action: str, detail: str
+) -> None:
+    """The same entry in the log of each target (a community and its groups), at once."""
+    rows = [
+        {
+            "at": now,
+            "actor": actor[:200],
+            "target": target[:200],
+            "action": action[:50],
+            "detail": detail[:500],
+        }
+        for target in targets
+    ]
+    await db.write(lambda conn: conn.execute(audit.insert(), rows), "dashboard")
 
 
 async def recent(db: Database, target: str, limit: int = 50) -> list[AuditRow]:
