@@ -30,6 +30,7 @@ from adapters.discord.builder import (
 from adapters.discord.exporter import export
 from adapters.discord.invite_store import InviteStore
 from adapters.discord.invites import InviteInfo, InviteTracker, Personal
+from adapters.discord.media import clean_payload
 from adapters.discord.replies import CURRENT, InteractionReply, answer
 from adapters.discord.settings import DiscordSettings
 from shequn import (
@@ -394,7 +395,7 @@ class DiscordAdapter(Adapter):
             log.info("delete: message %s is gone already", message_id)
 
     async def edit(self, scene: Scene, message_id: str, message: Message) -> None:
-        part = export(message)[0]
+        part = export(message, uploads=False)[0]
         channel = await self._messageable(scene)
         kwargs = part.kwargs()
         kwargs.setdefault("content", None)
@@ -465,13 +466,20 @@ def _make_client(options: DiscordSettings) -> discord.Client:
     return discord.Client(**kwargs)
 
 
+MESSAGE_EVENTS = frozenset({"MESSAGE_CREATE", "MESSAGE_UPDATE"})
+
+
 def _guard_parsers(client: discord.Client) -> None:
-    """A gateway event discord.py cannot parse is logged and skipped, not fatal."""
-    parsers: dict[str, Callable[[Any], Any]] = client._connection.parsers
+    """A gateway event discord.py cannot parse is logged and skipped, not fatal; a message
+    loses only its malformed attachments or stickers, not its text."""
+    state = client._connection
+    parsers: dict[str, Callable[[Any], Any]] = state.parsers
 
     def guarded(name: str, parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
         def run(data: Any) -> Any:
             try:
+                if name in MESSAGE_EVENTS:
+                    clean_payload(data, state)
                 return parse(data)
             except Exception:
                 log.warning("skipped a malformed %s event: %.300r", name, data, exc_info=True)

@@ -3,6 +3,9 @@
 A channel of a server is a :attr:`SceneKind.CHANNEL` scene whose parent is the server
 (:attr:`SceneKind.GUILD`), so per-group settings, points and communities attach to the server
 and every channel shares them. A direct message is a private scene keyed by the user's id.
+
+A message's images follow its text (see :mod:`adapters.discord.media`), so a ``!signin``
+sent with a picture is still a command.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 import discord
 
 from adapters.discord import PLATFORM
+from adapters.discord.media import images_of
 from shequn import (
     ButtonPressed,
     MemberJoined,
@@ -100,7 +104,8 @@ def message_event(message: discord.Message, bot_id: str) -> MessageEvent | None:
         return None
     user = user_of(message.author)
     names = {str(m.id): m.display_name for m in message.mentions}
-    body = segments(message.content, names)
+    text = _without_leading_mention(segments(message.content, names), bot_id)
+    body = Message([*text, *images_of(message, has_text=bool(text.plain_text.strip()))])
     mentioned = any(str(m.id) == bot_id for m in message.mentions)
     reference = message.reference
     reply_to = str(reference.message_id) if reference and reference.message_id else None
@@ -117,7 +122,7 @@ def message_event(message: discord.Message, bot_id: str) -> MessageEvent | None:
         user=user,
         time=message.created_at,
         self_id=bot_id,
-        message=_without_leading_mention(body, bot_id),
+        message=body,
         message_id=str(message.id),
         reply_to=reply_to,
         to_me=message.guild is None or mentioned or replied_to_bot,

@@ -2,18 +2,22 @@
 
 Text is escaped so it never turns into markdown, and only the users of :class:`Mention`
 segments are pinged (``@everyone`` typed by a member stays text). Buttons become a
-:class:`discord.ui.View` of button rows whose ``custom_id`` is the button's data; images by
-URL become embeds. Messages longer than Discord's 2,000 characters go out in several parts.
+:class:`discord.ui.View` of button rows whose ``custom_id`` is the button's data. Images
+by web URL become embeds (ten at most; more go as links), local image files (``file://`` or
+an absolute path, as charts are) are uploaded; an image that can be neither is sent as its
+``alt`` text. Messages longer than Discord's 2,000 characters go out in several parts.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 import discord
 
+from adapters.discord.media import local_image
 from shequn import Button, Buttons, Image, Mention, Message, Reply, Text
 
 log = logging.getLogger("shequn.discord")
@@ -24,6 +28,7 @@ MAX_PER_ROW = 5
 MAX_LABEL = 80
 MAX_CUSTOM_ID = 100
 MAX_EMBEDS = 10
+MAX_FILES = 10
 
 
 @dataclass
@@ -35,6 +40,8 @@ class Part:
     reply_to: int | None = None
     buttons: tuple[tuple[Button, ...], ...] = ()
     images: list[str] = field(default_factory=list)
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    """Local images to upload: (file name, content)."""
 
     def allowed_mentions(self) -> discord.AllowedMentions:
         return discord.AllowedMentions(
@@ -61,6 +68,10 @@ class Part:
         embeds = self.embeds()
         if embeds:
             out["embeds"] = embeds
+        if self.files:
+            out["files"] = [
+                discord.File(io.BytesIO(data), filename=name) for name, data in self.files
+            ]
         return out
 
 
@@ -100,11 +111,14 @@ def button_view(rows: tuple[tuple[Button, ...], ...]) -> ButtonView:
     return view
 
 
-def export(message: Message) -> list[Part]:
-    """The parts to send, in order; the reply and buttons go with the first and last part."""
+def export(message: Message, *, uploads: bool = True) -> list[Part]:
+    """The parts to send, in order; the reply and buttons go with the first and last part.
+
+    ``uploads=False`` (an edit, which cannot add files) sends local images as their text."""
     text: list[str] = []
     mentions: list[int] = []
     images: list[str] = []
+    files: list[tuple[str, bytes]] = []
     reply_to: int | None = None
     buttons: tuple[tuple[Button, ...], ...] = ()
     for segment in message:
@@ -117,10 +131,7 @@ def export(message: Message) -> list[Part]:
             else:
                 text.append("@" + discord.utils.escape_markdown(segment.name or segment.user_id))
         elif isinstance(segment, Image):
-            if segment.url.startswith(("http://", "https://")):
-                images.append(segment.url)
-            else:
-                text.append(segment.alt or segment.url)
+            text.append(_image(segment, images, files, uploads))
         elif isinstance(segment, Reply):
             if segment.message_id.isdigit():
                 reply_to = int(segment.message_id)
@@ -131,9 +142,27 @@ def export(message: Message) -> list[Part]:
     parts[0].reply_to = reply_to
     parts[-1].buttons = buttons
     parts[-1].images = images
-    if not parts[-1].content and not buttons and not images and len(parts) == 1:
+    parts[-1].files = files
+    if not parts[-1].content and not buttons and not images and not files and len(parts) == 1:
         parts[-1].content = "\u200b"  # Discord refuses an empty message
     return parts
+
+
+def _image(image: Image, embeds: list[str], files: list[tuple[str, bytes]], uploads: bool) -> str:
+    """Add ``image`` as an embed or an upload; return the text that stands for it instead."""
+    shown = discord.utils.escape_markdown(discord.utils.escape_mentions(image.alt))
+    if image.url.startswith(("http://", "https://")):
+        if len(embeds) < MAX_EMBEDS:
+            embeds.append(image.url)
+            return ""
+        return f"\n{image.url}\n"  # Discord shows a link to an image as the image
+    local = local_image(image.url) if uploads and len(files) < MAX_FILES else None
+    if local is not None:
+        files.append(local)
+        return ""
+    if not shown:
+        log.info("an image without alt text cannot be sent to Discord: left out")
+    return shown
 
 
 def split(text: str, limit: int = MAX_CONTENT) -> list[str]:

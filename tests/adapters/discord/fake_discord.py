@@ -49,6 +49,8 @@ class Call:
     path: str
     body: Any
     query: dict[str, str]
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    """Uploaded files of a multipart request: (file name, content)."""
 
 
 @dataclass
@@ -315,6 +317,8 @@ class FakeDiscord:
         author: tuple[str, str],
         content: str,
         mentions: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        attachments: list[Any] = (),  # type: ignore[assignment]
+        stickers: list[Any] = (),  # type: ignore[assignment]
     ) -> dict[str, Any]:
         member = guild.members.get(author[0]) or {"roles": [], "joined_at": now_iso()}
         return {
@@ -330,11 +334,33 @@ class FakeDiscord:
             "mention_everyone": False,
             "mentions": [user_payload(*m) for m in mentions],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": list(attachments),
+            "sticker_items": list(stickers),
             "embeds": [],
             "pinned": False,
             "type": 0,
         }
+
+    def attachment(
+        self, filename: str, content_type: str | None = "image/png", description: str | None = None
+    ) -> dict[str, Any]:
+        """An attachment as the gateway sends it, on the fake's CDN."""
+        attachment_id = self.snowflake()
+        url = f"https://cdn.discordapp.com/attachments/1/{attachment_id}/{filename}?ex=1&is=2&hm=3"
+        found: dict[str, Any] = {
+            "id": attachment_id,
+            "filename": filename,
+            "size": 1234,
+            "url": url,
+            "proxy_url": url.replace("cdn.discordapp.com", "media.discordapp.net"),
+            "width": 64,
+            "height": 64,
+        }
+        if content_type is not None:
+            found["content_type"] = content_type
+        if description is not None:
+            found["description"] = description
+        return found
 
     def interaction(
         self,
@@ -405,13 +431,14 @@ class FakeDiscord:
     async def _api(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
         body: Any = None
+        files: list[tuple[str, bytes]] = []
         if request.can_read_body:
             if request.content_type.startswith("multipart/"):
-                body = await _multipart_json(request)
+                body, files = await _multipart(request)
             else:
                 raw = await request.read()
                 body = json.loads(raw) if raw else None
-        call = Call(request.method, path, body, dict(request.query))
+        call = Call(request.method, path, body, dict(request.query), files)
         async with self.new_call:
             self.calls.append(call)
             self.new_call.notify_all()
@@ -584,14 +611,19 @@ def _not_found(message: str, code: int) -> web.Response:
     return _json({"message": message, "code": code}, status=404)
 
 
-async def _multipart_json(request: web.Request) -> Any:
+async def _multipart(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:
+    """The ``payload_json`` part and the uploaded files of a multipart request."""
     reader = await request.multipart()
+    body: Any = None
+    files: list[tuple[str, bytes]] = []
     while True:
         part = await reader.next()
         if part is None:
-            return None
+            return body, files
         if getattr(part, "name", None) == "payload_json":
-            return json.loads(await part.text())  # type: ignore[union-attr]
+            body = json.loads(await part.text())  # type: ignore[union-attr]
+        elif getattr(part, "filename", None):
+            files.append((str(part.filename), bytes(await part.read())))  # type: ignore[union-attr]
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
