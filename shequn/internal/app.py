@@ -211,8 +211,9 @@ class App:
 
     async def dispatch(self, event: Event) -> None:
         """Handle one event now (the console and tests, which want each answer in turn)."""
-        if self.groups.claim(event.scene):
-            await self.groups.record(event.scene)
+        pending = self.groups.sighting(event.scene)
+        if pending is not None:
+            await pending
         await self.dispatcher.dispatch(event)
 
     def submit(self, event: Event) -> None:

@@ -11,9 +11,11 @@ database record each group once.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections import OrderedDict
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,12 +130,30 @@ class Groups:
         self._clock = clock
         self._identity = identity
         self._seen: OrderedDict[str, _Sighting] = OrderedDict()
+        self._writing: dict[str, asyncio.Task[None]] = {}
 
-    def claim(self, scene: Scene) -> bool:
-        """True when ``scene`` is news worth a write (call :meth:`record` then). It is marked
-        at once, so concurrent events of the same group leave the write to the first."""
+    def sighting(self, scene: Scene) -> Awaitable[None] | None:
+        """None when ``scene`` brings no news (almost always); else something to await
+        before handling the event: the write of the news, or the write already under way for
+        its group, so events of a group are not reordered around the first one's write."""
         if scene.is_private:
-            return False
+            return None
+        key = scene.group_key
+        writing = self._writing.get(key)
+        if writing is None:
+            if not self._claim(scene):
+                return None
+            writing = self._writing[key] = asyncio.ensure_future(self._record(scene))
+            writing.add_done_callback(lambda done: self._written(key, done))
+        return asyncio.shield(writing)
+
+    def _written(self, key: str, done: asyncio.Task[None]) -> None:
+        if self._writing.get(key) is done:
+            del self._writing[key]
+
+    def _claim(self, scene: Scene) -> bool:
+        """True when ``scene`` is news worth a write; marked at once, so that concurrent
+        events of the same group leave the write to the first."""
         key = scene.group_key
         seen = self._seen.get(key)
         name = scene.group.name
@@ -153,8 +173,8 @@ class Groups:
             self._seen.popitem(last=False)
         return True
 
-    async def record(self, scene: Scene) -> None:
-        """Write what :meth:`claim` found new; a failure is logged and retried next time."""
+    async def _record(self, scene: Scene) -> None:
+        """Write what :meth:`_claim` found new; a failure is logged and retried next time."""
         now = self._clock.now().timestamp()
         try:
             await self._db.write(lambda conn: record(conn, scene, now), "groups")
@@ -164,8 +184,9 @@ class Groups:
 
     async def see(self, scene: Scene) -> None:
         """Record ``scene``'s group if it is news (a plugin acting outside an event)."""
-        if self.claim(scene):
-            await self.record(scene)
+        pending = self.sighting(scene)
+        if pending is not None:
+            await pending
 
     async def known(self, community: str | None = None) -> list[KnownGroup]:
         """Every group seen, or only those of ``community``, ordered by key."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event, select
 
-from shequn import MessageEvent, Scene, SceneKind
+from shequn import Context, MessageEvent, Plugin, Scene, SceneKind
 from shequn.internal.groups import DAY
 from shequn.internal.models import GroupRecord
 from shequn.testing import Harness
@@ -148,3 +148,19 @@ async def test_groups_outlive_a_restart(make_bot: MakeBot) -> None:
     await first.close()
     second = await make_bot(database="shared", start=START + timedelta(hours=1))
     assert [g.group_key for g in await second.app.groups.known()] == ["test:g1"]
+
+
+async def test_events_of_a_new_group_keep_their_order_around_its_first_write(
+    make_bot: MakeBot,
+) -> None:
+    probe = Plugin("order_probe")
+    handled: list[str] = []
+
+    @probe.on(MessageEvent)
+    async def note(ctx: Context) -> None:
+        handled.append(ctx.event.id)
+
+    bot = await make_bot(probe, start=START)
+    events = [bot.message(f"m{n}", group="fresh") for n in range(10)]
+    await asyncio.gather(*(bot.deliver(e) for e in events))
+    assert handled == [e.id for e in events]
