@@ -27,7 +27,7 @@ from adapters.discord.builder import (
     left_event,
     message_event,
 )
-from adapters.discord.exporter import export
+from adapters.discord.exporter import export, is_id
 from adapters.discord.invite_store import InviteStore
 from adapters.discord.invites import InviteInfo, InviteTracker, Personal
 from adapters.discord.media import clean_payload
@@ -328,7 +328,7 @@ class DiscordAdapter(Adapter):
     # -- roles and actions ---------------------------------------------------------------
 
     async def role_of(self, scene: Scene, user: User) -> Level:
-        if scene.is_private or not user.id.isdigit():
+        if scene.is_private or not is_id(user.id):
             return Level.MEMBER
         guild = await self._guild(scene)
         if guild.owner_id == int(user.id):
@@ -499,7 +499,7 @@ async def _safely(what: str, work: Awaitable[None]) -> None:
 
 
 def _snowflake(value: str) -> int:
-    if not value.isdigit():
+    if not is_id(value):
         raise ValueError(f"not a Discord id: {value!r}")
     return int(value)
 

@@ -125,7 +125,7 @@ def export(message: Message, *, uploads: bool = True) -> list[Part]:
         if isinstance(segment, Text):
             text.append(discord.utils.escape_markdown(discord.utils.escape_mentions(segment.text)))
         elif isinstance(segment, Mention):
-            if segment.user_id.isdigit():
+            if is_id(segment.user_id):
                 text.append(f"<@{segment.user_id}>")
                 mentions.append(int(segment.user_id))
             else:
@@ -133,7 +133,7 @@ def export(message: Message, *, uploads: bool = True) -> list[Part]:
         elif isinstance(segment, Image):
             text.append(_image(segment, images, files, uploads))
         elif isinstance(segment, Reply):
-            if segment.message_id.isdigit():
+            if is_id(segment.message_id):
                 reply_to = int(segment.message_id)
         elif isinstance(segment, Buttons):
             buttons = buttons + segment.rows
@@ -179,3 +179,8 @@ def split(text: str, limit: int = MAX_CONTENT) -> list[str]:
     if text:
         pieces.append(text)
     return pieces
+
+
+def is_id(value: str) -> bool:
+    """A Discord id: ASCII digits only (``"²".isdigit()`` holds, but ``int`` refuses it)."""
+    return value.isascii() and value.isdigit() and len(value) <= 20

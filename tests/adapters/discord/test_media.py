@@ -184,3 +184,10 @@ def test_more_images_than_embeds_go_as_links_and_edits_never_upload(tmp_path: Pa
 )
 def test_what_counts_as_an_image(content_type: str | None, filename: str, expected: bool) -> None:
     assert is_image(content_type, filename) is expected
+
+
+def test_unicode_digit_ids_are_text_not_a_crash() -> None:
+    from shequn import Mention, Reply
+
+    [part] = export(Message([Mention("²", "two"), Reply("١٢"), Text("!")]))
+    assert (part.content, part.mentions, part.reply_to) == ("@two!", [], None)
