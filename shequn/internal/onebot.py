@@ -174,14 +174,15 @@ def write(message: Message, dialect: Dialect, image: ImageExporter) -> list[Wire
 
 
 MAX_NUMBER_DIGITS = 20
-"""An unsigned 64-bit number has at most 20 digits; a longer "id" is no OneBot v11 id."""
+"""A 64-bit number has at most 20 digits; a longer "id" is no OneBot v11 id."""
 
 
 def _reply_id(message_id: str, dialect: Dialect) -> str | None:
     if not dialect.numeric_ids:
         return message_id
-    number = message_id.isascii() and message_id.isdigit()
-    if not number or len(message_id) > MAX_NUMBER_DIGITS:
+    digits = message_id.removeprefix("-")  # some implementations hand out negative ids
+    number = digits.isascii() and digits.isdigit()
+    if not number or len(digits) > MAX_NUMBER_DIGITS:
         return None
     return str(int(message_id))  # "007" is message 7
 

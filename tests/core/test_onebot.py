@@ -122,10 +122,17 @@ def test_v11_shapes_written() -> None:
     ]
 
 
-@pytest.mark.parametrize("message_id", ["m1", "", "²", "١٢", "9" * 21, "9" * 5000, "-1", " 1"])
+@pytest.mark.parametrize(
+    "message_id", ["m1", "", "²", "١٢", "9" * 21, "9" * 5000, "--1", "-", "- 1", " 1"]
+)
 def test_v11_replies_only_to_numbers(message_id: str) -> None:
     """v11 message ids are numbers (up to 64 bits); anything else is left out, not raised."""
     assert onebot.write(Message([Reply(message_id)]), V11, by_url) == []
+
+
+def test_v11_replies_to_negative_message_ids() -> None:
+    """Some implementations hand out negative message ids; a reply to one is kept."""
+    assert onebot.write(Message([Reply("-7")]), V11, by_url) == [("reply", {"id": "-7"})]
 
 
 def test_v12_shapes_written_and_images_fall_back_to_alt_text() -> None:
