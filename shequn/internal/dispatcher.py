@@ -122,6 +122,8 @@ class Dispatcher:
             await self._unknown(ctx, match)
 
     def _numbered_choice(self, event: MessageEvent) -> ButtonPressed | None:
+        if not self.app.choices.waiting(event.scene.key):
+            return None
         now = self.app.clock.now().timestamp()
         button = self.app.choices.resolve(event.scene.key, event.text, now)
         if button is None:

@@ -61,6 +61,11 @@ class PendingChoices:
     def offer(self, scene_key: str, buttons: list[Button], now: float) -> None:
         self._by_scene[scene_key] = (now + CHOICE_TTL, buttons)
 
+    def waiting(self, scene_key: str) -> bool:
+        """Whether ``scene_key`` has choices on offer (asked first: most scenes have none,
+        and reading a message's text costs more than this lookup)."""
+        return scene_key in self._by_scene
+
     def resolve(self, scene_key: str, text: str, now: float) -> Button | None:
         entry = self._by_scene.get(scene_key)
         if entry is None:

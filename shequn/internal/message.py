@@ -70,12 +70,13 @@ Segment: TypeAlias = Text | Mention | Image | Reply | Buttons
 class Message(Sequence[Segment]):
     """An immutable sequence of segments with conveniences for building and reading."""
 
-    __slots__ = ("_segments",)
+    __slots__ = ("_plain", "_segments")
 
     def __init__(self, segments: Iterable[Segment | str] = ()) -> None:
         self._segments: tuple[Segment, ...] = tuple(
             Text(s) if isinstance(s, str) else s for s in segments
         )
+        self._plain: str | None = None
 
     @classmethod
     def coerce(cls, value: Message | Segment | str | Iterable[Segment | str]) -> Message:
@@ -119,8 +120,11 @@ class Message(Sequence[Segment]):
 
     @property
     def plain_text(self) -> str:
-        """The text segments joined; mentions and images are left out."""
-        return "".join(s.text for s in self._segments if isinstance(s, Text))
+        """The text segments joined; mentions and images are left out. Kept once read: the
+        message never changes, and the dispatcher, commands and analytics all read it."""
+        if self._plain is None:
+            self._plain = "".join(s.text for s in self._segments if isinstance(s, Text))
+        return self._plain
 
     def only(self, kind: type[Segment]) -> list[Segment]:
         return [s for s in self._segments if isinstance(s, kind)]

@@ -162,11 +162,13 @@ class Recorder:
             outcomes = await asyncio.gather(
                 *(
                     self._db.write(
-                        lambda conn, chunk=chunk: _write(conn, chunk, now),  # type: ignore[misc]
+                        lambda conn, chunk=chunk, first=n == 0: _write(  # type: ignore[misc]
+                            conn, chunk, now, purge=first
+                        ),
                         "analytics",
                         background=True,
                     )
-                    for chunk in chunks
+                    for n, chunk in enumerate(chunks)
                 ),
                 return_exceptions=True,
             )
@@ -197,7 +199,9 @@ class Recorder:
         await self._flush_logged()
 
 
-def _write(conn: Connection, records: Sequence[Record], now: float) -> int:
+def _write(conn: Connection, records: Sequence[Record], now: float, *, purge: bool = True) -> int:
+    """Count ``records`` (one chunk); ``purge`` also forgets event keys past ``SEEN_TTL``
+    (once per flush is enough)."""
     activity: dict[tuple[str, int, str], dict[str, int]] = {}
     uses: dict[tuple[str, int, str, str], int] = {}
     texts: list[dict[str, object]] = []
@@ -281,5 +285,6 @@ def _write(conn: Connection, records: Sequence[Record], now: float) -> int:
     )
     if texts:
         conn.execute(text_table.insert(), texts)
-    conn.execute(delete(seen_table).where(seen_table.c.at < now - SEEN_TTL))
+    if purge:
+        conn.execute(delete(seen_table).where(seen_table.c.at < now - SEEN_TTL))
     return counted

@@ -138,11 +138,13 @@ async def test_a_big_flush_goes_in_chunks_and_a_failed_chunk_stays_buffered(
     sizes: list[int] = []
     poisoned = recorder._pending[module.FLUSH_CHUNK]  # the first record of the second chunk
 
-    def disk_full_on_the_second_chunk(conn: Connection, records: Any, now: float) -> int:
+    def disk_full_on_the_second_chunk(
+        conn: Connection, records: Any, now: float, **options: Any
+    ) -> int:
         sizes.append(len(records))
         if any(r is poisoned for r in records):
             raise RuntimeError("disk full")
-        return write(conn, records, now)
+        return write(conn, records, now, **options)
 
     monkeypatch.setattr(module, "_write", disk_full_on_the_second_chunk)
     try:
