@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, desc, select, update
 
+from shequn.internal.dashboard.state import GroupView
 from shequn.internal.dashboard.tables import broadcasts, deliveries
-from shequn.internal.event import Scene, SceneKind
+from shequn.internal.event import Scene
 from shequn.internal.message import Message
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ async def _finish(
     )
 
 
-async def run(app: App, broadcast_id: int, kinds: dict[str, str], interval: float) -> None:
+async def run(app: App, broadcast_id: int, scenes: dict[str, Scene], interval: float) -> None:
     """Send the broadcast: platforms in parallel, one message per ``interval`` on each."""
 
     def read(conn: Connection) -> tuple[str, list[str]]:
@@ -135,7 +136,7 @@ async def run(app: App, broadcast_id: int, kinds: dict[str, str], interval: floa
         by_platform[key.partition(":")[0]].append(key)
     await asyncio.gather(
         *(
-            _run_platform(app, broadcast_id, text, ks, kinds, interval)
+            _run_platform(app, broadcast_id, text, ks, scenes, interval)
             for ks in by_platform.values()
         )
     )
@@ -146,7 +147,7 @@ async def _run_platform(
     broadcast_id: int,
     text: str,
     keys: list[str],
-    kinds: dict[str, str],
+    scenes: dict[str, Scene],
     interval: float,
 ) -> None:
     first = True
@@ -156,12 +157,7 @@ async def _run_platform(
         if not first and interval > 0:
             await asyncio.sleep(interval)
         first = False
-        platform, _, group_id = key.partition(":")
-        try:
-            kind = SceneKind(kinds.get(key, SceneKind.GROUP.value))
-        except ValueError:
-            kind = SceneKind.GROUP
-        scene = Scene(platform=platform, kind=kind, id=group_id)
+        scene = scenes.get(key) or GroupView.unseen(key).scene
         try:
             message_id = await app.send(scene, Message.coerce(text))
         except Exception as error:

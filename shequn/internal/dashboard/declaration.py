@@ -1,4 +1,4 @@
-"""The ``dashboard`` plugin: remembers groups for the overview and sends login codes.
+"""The ``dashboard`` plugin: sends login codes (the groups it lists come from ``app.groups``).
 
 It is loaded only when ``[web] dashboard = true``; its start-up hook mounts the pages on the
 shared web app.
@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 from shequn.internal.context import Context
 from shequn.internal.dashboard import auth
-from shequn.internal.dashboard.state import state_of
-from shequn.internal.event import MemberJoined, MemberLeft, MessageEvent
 from shequn.internal.permission import Level
 from shequn.internal.plugin import Plugin
 
@@ -28,19 +26,6 @@ dashboard_plugin = Plugin(
     switchable=False,
     directory=Path(__file__).resolve().parent,
 )
-
-GROUP_SEEN_PRIORITY = 1
-"""Runs before everything else and never stops an event."""
-
-
-async def _saw(ctx: Context) -> None:
-    scene = ctx.event.scene
-    if not scene.is_private:
-        await state_of(ctx.app).book.saw(scene, ctx.app.clock.now().timestamp())
-
-
-for _kind in (MessageEvent, MemberJoined, MemberLeft):
-    dashboard_plugin.on(_kind, priority=GROUP_SEEN_PRIORITY)(_saw)
 
 
 @dashboard_plugin.command(

@@ -29,8 +29,7 @@ from shequn.internal.dashboard.members import members
 from shequn.internal.dashboard.pages import LOCALES, render
 from shequn.internal.dashboard.panels import panels
 from shequn.internal.dashboard.shared import changes, shared_fields
-from shequn.internal.dashboard.state import DashboardState, state_of
-from shequn.internal.dashboard.store import KnownGroup
+from shequn.internal.dashboard.state import DashboardState, GroupView, state_of
 from shequn.internal.group_settings import GroupRefused
 
 if TYPE_CHECKING:
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
 
     from shequn.internal.app import App
+    from shequn.internal.event import Scene
     from shequn.internal.identity import CommunityInfo
     from shequn.internal.plugin import Plugin
 
@@ -136,7 +136,7 @@ class Routes:
             raise Refused(403, "error.csrf")
         return session, form
 
-    async def managed_group(self, session: auth.Session, key: str) -> KnownGroup:
+    async def managed_group(self, session: auth.Session, key: str) -> GroupView:
         group = await self.state.group(key)
         if group is None:
             raise Refused(404 if session.superuser else 403, "error.no_group")
@@ -468,7 +468,7 @@ class Routes:
         text = form.get("text", "").strip()
         if not text or len(text) > broadcast.MAX_TEXT:
             raise Refused(400, "error.broadcast_text")
-        kinds = {g.key: g.kind for g in await self.state.groups()}
+        scenes = {g.key: g.scene for g in await self.state.groups()}
         broadcast_id = await broadcast.create(
             self.app, key, list(info.groups), text, session.subject
         )
@@ -476,16 +476,16 @@ class Routes:
             self.app.db, self.now(), session.subject, key, "broadcast", f"#{broadcast_id}"
         )
         task = asyncio.create_task(
-            self._deliver(broadcast_id, kinds), name=f"shequn-broadcast-{broadcast_id}"
+            self._deliver(broadcast_id, scenes), name=f"shequn-broadcast-{broadcast_id}"
         )
         self.state.tasks.add(task)
         task.add_done_callback(self.state.tasks.discard)
         return self.redirect(f"{PREFIX}/c/{quote(key, safe='')}#broadcasts")
 
-    async def _deliver(self, broadcast_id: int, kinds: dict[str, str]) -> None:
+    async def _deliver(self, broadcast_id: int, scenes: dict[str, Scene]) -> None:
         try:
             await broadcast.run(
-                self.app, broadcast_id, kinds, self.app.settings.web.broadcast_interval
+                self.app, broadcast_id, scenes, self.app.settings.web.broadcast_interval
             )
         except Exception:
             log.exception("broadcast %d stopped; its undelivered groups stay waiting", broadcast_id)

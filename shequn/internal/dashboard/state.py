@@ -1,4 +1,5 @@
-"""Per-app dashboard state: known groups, who may open which group, running broadcasts.
+"""Per-app dashboard state: the groups it lists (from the core registry, ``app.groups``), who
+may open which group, running broadcasts.
 
 Plugin objects are module singletons shared by every app in a process (tests run many), so
 the state hangs off the app in a weak map instead of the plugin.
@@ -8,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
 from shequn.internal.dashboard.auth import Session
 from shequn.internal.dashboard.health_cache import HealthCache
-from shequn.internal.dashboard.store import GroupBook, KnownGroup
 from shequn.internal.event import Scene, SceneKind, User
+from shequn.internal.groups import KnownGroup
 from shequn.internal.identity import CommunityInfo
 from shequn.internal.permission import Level
 
@@ -25,10 +27,33 @@ ACCESS_TTL = 120.0
 """How long a group admin's role, read from the platform, is trusted before asking again."""
 
 
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """A group as the dashboard lists it: a group of the core registry (``app.groups``), or
+    one joined to a community but not seen yet (``last_seen`` 0)."""
+
+    key: str
+    platform: str
+    scene: Scene
+    """Where to send to reach the group, and where to ask the platform for roles."""
+    name: str
+    last_seen: float
+
+    @classmethod
+    def of(cls, known: KnownGroup) -> GroupView:
+        name = known.name or known.scene.group.id
+        return cls(known.group_key, known.platform, known.scene, name, known.last_seen)
+
+    @classmethod
+    def unseen(cls, key: str) -> GroupView:
+        platform, _, group_id = key.partition(":")
+        scene = Scene(platform=platform, kind=SceneKind.GROUP, id=group_id)
+        return cls(key, platform, scene, group_id, 0.0)
+
+
 class DashboardState:
     def __init__(self, app: App) -> None:
         self.app = app
-        self.book = GroupBook(app.db)
         self.health = HealthCache(app)
         self.tasks: set[asyncio.Task[None]] = set()
         self._access: dict[tuple[str, str], tuple[bool, float]] = {}
@@ -36,23 +61,22 @@ class DashboardState:
 
     # -- which groups -------------------------------------------------------------------
 
-    async def groups(self) -> list[KnownGroup]:
+    async def groups(self) -> list[GroupView]:
         """Every group seen, plus groups joined to a community but not seen yet."""
-        known = {g.key: g for g in await self.book.all()}
+        known = {g.group_key: GroupView.of(g) for g in await self.app.groups.known()}
         for community in self.app.identity.communities():
             for key in community.groups:
                 if key not in known:
-                    platform, _, gid = key.partition(":")
-                    known[key] = KnownGroup(key, platform, SceneKind.GROUP.value, gid, 0.0)
+                    known[key] = GroupView.unseen(key)
         return sorted(known.values(), key=lambda g: (g.platform, g.name.lower(), g.key))
 
-    async def group(self, key: str) -> KnownGroup | None:
+    async def group(self, key: str) -> GroupView | None:
         for group in await self.groups():
             if group.key == key:
                 return group
         return None
 
-    async def visible_groups(self, session: Session) -> list[KnownGroup]:
+    async def visible_groups(self, session: Session) -> list[GroupView]:
         groups = await self.groups()
         if session.superuser:
             return groups
@@ -60,7 +84,7 @@ class DashboardState:
 
     # -- access -------------------------------------------------------------------------
 
-    async def can_manage(self, session: Session, group: KnownGroup) -> bool:
+    async def can_manage(self, session: Session, group: GroupView) -> bool:
         """Superusers manage every group; others the groups where the platform makes one of
         their linked accounts an admin or owner."""
         if session.superuser:
@@ -87,20 +111,15 @@ class DashboardState:
                 return False
         return True
 
-    async def _is_admin(self, subject: str, group: KnownGroup) -> bool:
+    async def _is_admin(self, subject: str, group: GroupView) -> bool:
         identity = self.app.identity
-        platform, _, group_id = group.key.partition(":")
-        try:
-            kind = SceneKind(group.kind)
-        except ValueError:
-            kind = SceneKind.GROUP
-        scene = Scene(platform=platform, kind=kind, id=group_id, name=group.name)
+        platform = group.platform
         for account in identity.accounts_of(identity.person_of(subject)):
             account_platform, _, user_id = account.partition(":")
             if account_platform != platform:
                 continue
             user = User(platform=platform, id=user_id)
-            if await self.app.level_of(scene, user) >= Level.ADMIN:
+            if await self.app.level_of(group.scene, user) >= Level.ADMIN:
                 return True
         return False
 

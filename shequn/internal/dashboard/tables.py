@@ -36,18 +36,6 @@ sessions = Table(
     Column("expires_at", Float, nullable=False),
 )
 
-groups = Table(
-    "dashboard_group",
-    metadata,
-    Column("group_key", String(200), primary_key=True),
-    Column("platform", String(50), nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("name", String(200), nullable=False),
-    Column("first_seen", Float, nullable=False),
-    Column("last_seen", Float, nullable=False),
-)
-"""Every group the bot has seen an event from, so the overview can list them all."""
-
 audit = Table(
     "dashboard_audit",
     metadata,
