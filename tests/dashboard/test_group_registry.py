@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from alembic.runtime.environment import EnvironmentContext
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, MetaData, Table, inspect, select, text
 from sqlmodel import SQLModel
 
 from shequn.internal.event import SceneKind
@@ -17,13 +17,14 @@ from shequn.testing.pytest_plugin import MakeBot
 from tests.dashboard.helpers import client, dashboard_bot, log_in, superuser_token
 
 
-def migrate_to(conn: Connection, target: str) -> None:
-    """Migrate only as far as ``target`` (a database made by an older version)."""
+def migrate_to(conn: Connection, target: str, *, down: bool = False) -> None:
+    """Migrate only as far as ``target`` (a database made by an older version), or back to it."""
     config, script = migrate._script([])
+    steps = script._downgrade_revs if down else script._upgrade_revs
     with EnvironmentContext(
         config,
         script,
-        fn=lambda revision, _ctx: script._upgrade_revs(target, revision),
+        fn=lambda revision, _ctx: steps(target, revision),
         destination_rev=target,
     ) as env:
         env.configure(connection=conn, target_metadata=SQLModel.metadata)
@@ -96,3 +97,23 @@ async def test_groups_seen_after_a_restart_stay_on_the_overview(make_bot: MakeBo
         await log_in(http, token=await superuser_token(bot))
         page = await http.get("/admin/")
     assert "test:book club" in page.text
+
+
+async def test_downgrade_gives_the_dashboard_its_table_back(
+    make_bot: MakeBot, test_databases: TestDatabases
+) -> None:
+    first = await make_bot(database="shared")
+    await first.say("hello", group="g1")
+    await first.close()
+    url = await test_databases.url("shared")
+    db = Database(url)
+
+    def downgrade(conn: Connection) -> list[tuple[str, str, str]]:
+        migrate_to(conn, "dashboard_0001", down=True)
+        old = Table("dashboard_group", MetaData(), autoload_with=conn)
+        return [(r.group_key, r.kind, r.name) for r in conn.execute(select(old))]
+
+    try:
+        assert await db.run_sync_admin(downgrade) == [("test:g1", "group", "g1")]
+    finally:
+        await db.close()
