@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import socket
 from typing import TYPE_CHECKING, Any
 
 from shequn.internal.config import WebSettings
@@ -66,9 +67,24 @@ class WebServer:
         return self.settings.port
 
     async def serve(self) -> None:
-        """Serve until cancelled."""
+        """Serve until cancelled. A port that cannot be listened on (taken by another
+        program) is logged and the bot runs on without its web endpoints: the console and
+        polling adapters need none, and uvicorn itself would end the whole process."""
         import uvicorn
 
+        host, port = self.settings.host, self.settings.port
+        try:
+            listening = _listen(host, port)
+        except OSError as error:
+            log.error(
+                "the web server cannot listen on %s:%d (%s): web pages, webhooks and OneBot "
+                "reverse connections are unavailable; set [web] port (SHEQUN_WEB__PORT) to a "
+                "free port",
+                host,
+                port,
+                error.strerror or error,
+            )
+            return
         config = uvicorn.Config(
             self.app,
             host=self.settings.host,
@@ -79,7 +95,7 @@ class WebServer:
         )
         self._server = uvicorn.Server(config)
         self._server.install_signal_handlers = lambda: None  # the runtime owns signals
-        task = asyncio.create_task(self._server.serve())
+        task = asyncio.create_task(self._server.serve(sockets=[listening]))
         while not self._server.started and not task.done():  # noqa: ASYNC110 - uvicorn offers no event
             await asyncio.sleep(0.01)
         if self._server.started:
@@ -93,6 +109,21 @@ class WebServer:
     async def stop(self) -> None:
         if self._server is not None:
             self._server.should_exit = True
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A bound socket for uvicorn; raises OSError when the address is taken or unknown."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    family, kind, proto, _, address = infos[0]
+    listening = socket.socket(family, kind, proto)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+    except OSError:
+        listening.close()
+        raise
+    listening.set_inheritable(True)
+    return listening
 
 
 def _has_sansio() -> bool:

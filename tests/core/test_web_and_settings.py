@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import socket
 
 import aiohttp
 import pytest
@@ -60,3 +62,23 @@ async def test_web_server_serves_added_routes() -> None:
         assert await response.json() == {"pong": "yes"}
     await server.stop()
     await asyncio.wait_for(task, 10)
+
+
+async def test_a_taken_port_is_logged_and_the_bot_runs_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Another program on the port must not end the bot (uvicorn alone would exit)."""
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        port = taken.getsockname()[1]
+        server = WebServer(WebSettings(host="127.0.0.1", port=port))
+        server.app.get("/ping")(lambda: {"pong": "yes"})
+        with caplog.at_level(logging.ERROR, logger="shequn.web"):
+            await asyncio.wait_for(server.serve(), 10)  # returns instead of exiting
+        assert not server.started.is_set()
+        assert f"cannot listen on 127.0.0.1:{port}" in caplog.text
+        assert "SHEQUN_WEB__PORT" in caplog.text
+    finally:
+        taken.close()
