@@ -33,7 +33,17 @@ from shequn.internal.filters import Filter
 from shequn.internal.groups import KnownGroup
 from shequn.internal.i18n import TranslatableError
 from shequn.internal.ledger import Outcome, Posting
-from shequn.internal.message import Button, Buttons, Image, Mention, Message, Reply, Segment, Text
+from shequn.internal.message import (
+    Button,
+    Buttons,
+    Image,
+    Mention,
+    Message,
+    Reply,
+    Segment,
+    Text,
+    well_formed,
+)
 from shequn.internal.permission import Level
 from shequn.internal.plugin import Plugin
 from shequn.internal.storage.database import Database
@@ -86,4 +96,5 @@ __all__ = [
     "parse_duration",
     "scene_from_dict",
     "scene_to_dict",
+    "well_formed",
 ]

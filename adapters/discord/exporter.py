@@ -1,11 +1,13 @@
 """Exporter: a Shequn message -> what discord.py sends.
 
-Text is escaped so it never turns into markdown, and only the users of :class:`Mention`
-segments are pinged (``@everyone`` typed by a member stays text). Buttons become a
+Text is escaped so that Discord shows it as typed, never as markdown (see
+:mod:`adapters.discord.markdown`), and only the users of :class:`Mention` segments are
+pinged: ``allowed_mentions`` never lets a message ping everyone or a role. Buttons become a
 :class:`discord.ui.View` of button rows whose ``custom_id`` is the button's data. Images
 by web URL become embeds (ten at most; more go as links), local image files (``file://`` or
 an absolute path, as charts are) are uploaded; an image that can be neither is sent as its
-``alt`` text. Messages longer than Discord's 2,000 characters go out in several parts.
+``alt`` text. Messages longer than Discord's 2,000 characters go out in several parts, cut
+between escaped characters, never inside an escape or a web address.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 import discord
 
+from adapters.discord import markdown
 from adapters.discord.media import local_image
 from shequn import Button, Buttons, Image, Mention, Message, Reply, Text
 
@@ -114,31 +117,39 @@ def button_view(rows: tuple[tuple[Button, ...], ...]) -> ButtonView:
 def export(message: Message, *, uploads: bool = True) -> list[Part]:
     """The parts to send, in order; the reply and buttons go with the first and last part.
 
-    ``uploads=False`` (an edit, which cannot add files) sends local images as their text."""
-    text: list[str] = []
+    ``uploads=False`` (an edit, which cannot add files) sends local images as their text.
+    Neighbouring text is escaped as one, so a web address is recognised as Discord will."""
+    shown: list[str] = []
+    pending: list[str] = []
     mentions: list[int] = []
     images: list[str] = []
     files: list[tuple[str, bytes]] = []
     reply_to: int | None = None
     buttons: tuple[tuple[Button, ...], ...] = ()
+
+    def flush() -> None:
+        shown.extend(markdown.atoms("".join(pending)))
+        pending.clear()
+
     for segment in message:
         if isinstance(segment, Text):
-            text.append(discord.utils.escape_markdown(discord.utils.escape_mentions(segment.text)))
+            pending.append(segment.text)
         elif isinstance(segment, Mention):
             if is_id(segment.user_id):
-                text.append(f"<@{segment.user_id}>")
+                flush()
+                shown.append(f"<@{segment.user_id}>")
                 mentions.append(int(segment.user_id))
             else:
-                text.append("@" + discord.utils.escape_markdown(segment.name or segment.user_id))
+                pending.append("@" + (segment.name or segment.user_id))
         elif isinstance(segment, Image):
-            text.append(_image(segment, images, files, uploads))
+            pending.append(_image(segment, images, files, uploads))
         elif isinstance(segment, Reply):
             if is_id(segment.message_id):
                 reply_to = int(segment.message_id)
         elif isinstance(segment, Buttons):
             buttons = buttons + segment.rows
-    chunks = split("".join(text))
-    parts = [Part(content=chunk, mentions=mentions) for chunk in chunks]
+    flush()
+    parts = [Part(content=chunk, mentions=mentions) for chunk in split(shown)]
     parts[0].reply_to = reply_to
     parts[-1].buttons = buttons
     parts[-1].images = images
@@ -149,8 +160,8 @@ def export(message: Message, *, uploads: bool = True) -> list[Part]:
 
 
 def _image(image: Image, embeds: list[str], files: list[tuple[str, bytes]], uploads: bool) -> str:
-    """Add ``image`` as an embed or an upload; return the text that stands for it instead."""
-    shown = discord.utils.escape_markdown(discord.utils.escape_mentions(image.alt))
+    """Add ``image`` as an embed or an upload; return the text that stands for it instead
+    (not yet escaped)."""
     if image.url.startswith(("http://", "https://")):
         if len(embeds) < MAX_EMBEDS:
             embeds.append(image.url)
@@ -160,25 +171,40 @@ def _image(image: Image, embeds: list[str], files: list[tuple[str, bytes]], uplo
     if local is not None:
         files.append(local)
         return ""
-    if not shown:
+    if not image.alt:
         log.info("an image without alt text cannot be sent to Discord: left out")
-    return shown
+    return image.alt
 
 
-def split(text: str, limit: int = MAX_CONTENT) -> list[str]:
-    """Pieces of at most ``limit`` characters, cut at line breaks where possible."""
-    if len(text) <= limit:
-        return [text]
+def split(atoms: list[str], limit: int = MAX_CONTENT) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut at line breaks where possible and never
+    inside an atom (an escaped character, a web address, a mention). An atom longer than
+    ``limit`` (an address of thousands of characters) is sent escaped, as plain text."""
     pieces: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = limit
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    if text:
-        pieces.append(text)
+    current: list[str] = []
+    size = 0
+    for atom in _fitting(atoms, limit):
+        while current and size + len(atom) > limit:
+            breaks = [i for i, a in enumerate(current) if a == "\n"]
+            cut = breaks[-1] if breaks and breaks[-1] > 0 else len(current)
+            pieces.append("".join(current[:cut]))
+            current = current[cut:]
+            while current and current[0] == "\n":
+                current.pop(0)
+            size = sum(len(a) for a in current)
+        current.append(atom)
+        size += len(atom)
+    if current or not pieces:
+        pieces.append("".join(current))
     return pieces
+
+
+def _fitting(atoms: list[str], limit: int) -> list[str]:
+    return [
+        piece
+        for atom in atoms
+        for piece in (markdown.escaped(atom) if len(atom) > limit else [atom])
+    ]
 
 
 def is_id(value: str) -> bool:

@@ -18,7 +18,7 @@ from typing import Literal
 from aiogram import types as tg
 
 from adapters.telegram.builder import DOCUMENT, STICKER
-from shequn import Buttons, Image, Mention, Message, Reply, Text
+from shequn import Buttons, Image, Mention, Message, Reply, Text, well_formed
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -114,9 +114,9 @@ def export(message: Message, long_data: LongData, empty_text: str) -> Outgoing:
     markup: tg.InlineKeyboardMarkup | None = None
     for segment in message:
         if isinstance(segment, Text):
-            text += segment.text
+            text += well_formed(segment.text)
         elif isinstance(segment, Mention):
-            shown = "@" + (segment.name or segment.user_id)
+            shown = well_formed("@" + (segment.name or segment.user_id))
             if segment.user_id.isdigit():
                 entities.append(
                     tg.MessageEntity(

@@ -135,3 +135,9 @@ class Message(Sequence[Segment]):
             if isinstance(segment, Buttons):
                 return segment
         return None
+
+
+def well_formed(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD. Platforms take UTF-8 (or measure in
+    UTF-16 units), so a lone surrogate in a member's text would lose the whole message."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")

@@ -131,7 +131,7 @@ def test_export_escapes_markdown_and_splits_long_text() -> None:
     from adapters.discord.exporter import export
 
     parts = export(Message(["**not bold** @everyone ", Mention("5", "x"), "\n" + "y" * 2500]))
-    assert parts[0].content.startswith("\\*\\*not bold\\*\\* @\u200beveryone <@5>")
+    assert parts[0].content.startswith("\\*\\*not bold\\*\\* \\@\u200beveryone <@5>")
     assert [len(p.content) for p in parts][1:] == [2000, 500]
     assert parts[0].mentions == [5]
 
