@@ -3,6 +3,7 @@ export; and the jobs that remind before the start and close check-in."""
 
 from __future__ import annotations
 
+import math
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from .access import event_here, organised_event, tell_privately
 from .answers import drop, stop_asking
 from .asking import offer
 from .declaration import EventsConfig, plugin
+from .lockout import locked_for, record_miss
 from .models import EventRow
 from .passcode import code_for, code_is_valid, minute_of
 from .spec import SpecError, parse_spec
@@ -220,11 +222,21 @@ async def event_checkin(ctx: Context, event_id: int, code: str) -> None:
     if event.state != "open" or now < opens:
         await ctx.reply(ctx.t("checkin.closed", name=name, id=event_id))
         return
+    person = ctx.person
+    locked = await ctx.app.db.read(lambda conn: locked_for(conn, event_id, person, now))
+    if locked:
+        await ctx.reply(ctx.t("checkin.locked", name=name, minutes=math.ceil(locked / 60)))
+        return
     if not code_is_valid(event.secret, event_id, code[:20], now):
-        await ctx.reply(ctx.t("checkin.bad_code", name=name))
+        locks = await ctx.app.db.write(
+            lambda conn: record_miss(conn, event_id, person, now), "events"
+        )
+        if locks:
+            await ctx.reply(ctx.t("checkin.locked_now", name=name, minutes=math.ceil(locks / 60)))
+        else:
+            await ctx.reply(ctx.t("checkin.bad_code", name=name))
         return
     points = ctx.config(EventsConfig).attendance_points
-    person = ctx.person
     outcome = await ctx.app.db.write(
         lambda conn: check_in(conn, event, person, points, now), "events"
     )

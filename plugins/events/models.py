@@ -80,3 +80,17 @@ class Asking(SQLModel, table=True):
     person: str = Field(primary_key=True, max_length=200)
     event_id: int = Field(primary_key=True)
     queued_at: float
+
+
+class CheckinMiss(SQLModel, table=True):
+    """Wrong check-in codes of one person for one event: counted by a single conditional
+    update, so workers sharing the database count together and a restart forgets nothing."""
+
+    __tablename__ = "events_checkin_miss"
+    event_id: int = Field(primary_key=True)
+    person: str = Field(primary_key=True, max_length=200)
+    misses: int
+    """Wrong codes since ``window_start``."""
+    window_start: float
+    locked_until: float
+    """No check-in by this person for this event before this time (0: never locked)."""

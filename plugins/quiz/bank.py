@@ -19,6 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from .limits import YAML_LOADER, check_cells, check_json, check_size, check_yaml
 from .normalise import normalise, truth_of
 
 Format = Literal["csv", "json", "yaml"]
@@ -194,8 +195,11 @@ def parse_csv(text: str) -> Parsed:
     if not reader.fieldnames or "question" not in [f.strip() for f in reader.fieldnames]:
         parsed.errors.append((1, "the header must name at least the columns question, answer"))
         return parsed
+    cells = 0
     try:
         for row in reader:
+            cells += len(row)
+            check_cells(cells)
             if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
                 continue
             clean = {(k or "").strip(): v for k, v in row.items() if k}
@@ -247,8 +251,8 @@ def parse_yaml(text: str) -> Parsed:
     """A YAML list of mappings (or a mapping with a ``questions`` list)."""
     parsed = Parsed()
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=YAML_LOADER)
+        data = yaml.load(text, Loader=YAML_LOADER)  # a safe loader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
@@ -267,9 +271,14 @@ def parse_yaml(text: str) -> Parsed:
 
 
 def parse(text: str, fmt: Format) -> Parsed:
+    """Read a bank; :class:`~.limits.BankRefused` when it is too large, too deep, has too
+    many nodes or YAML aliases (checked before anything is built)."""
     text = text.removeprefix("\ufeff")
+    check_size(text)
     if fmt == "csv":
         return parse_csv(text)
     if fmt == "json":
+        check_json(text)
         return parse_json(text)
+    check_yaml(text)
     return parse_yaml(text)

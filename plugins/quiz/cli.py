@@ -1,7 +1,8 @@
 """``shequn quiz import FILE``: load a question bank from CSV, JSON or YAML.
 
 Good entries are stored (questions already in the bank are skipped), each bad one is
-reported with its line, and the exit code is 1 when any line was rejected.
+reported with its line, and the exit code is 1 when any line was rejected or the whole
+bank was refused unread (too large, too deep, too many values, YAML aliases, too slow).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import typer
 from shequn.cli import ConfigOption, open_app, settings_for
 from shequn.internal.config import Settings
 
-from .bank import Format, Parsed, guess_format, parse
-from .importer import Report, store_parsed
+from .bank import Format, guess_format
+from .importer import Report, parse_bank, store_parsed
+from .limits import BankRefused
 
 app = typer.Typer(help="Quiz question banks.", no_args_is_help=True, add_completion=False)
 
@@ -27,8 +29,15 @@ def quiz() -> None:
     """Quiz question banks (a group of commands, so ``import`` stays a subcommand)."""
 
 
-async def _store(settings: Settings, parsed: Parsed, lang: str, bank: str) -> Report:
+async def _import(settings: Settings, text: str, fmt: Format, lang: str, bank: str) -> Report | str:
+    """The import's report, or the translated reason the bank was refused unread."""
     async with open_app(settings) as shequn:
+        try:
+            parsed = await parse_bank(text, fmt)
+        except BankRefused as refused:
+            return shequn.translator.translate(
+                "quiz", settings.locale, refused.key, **refused.params
+            )
         with typer.progressbar(length=len(parsed.questions), label="Importing") as bar:
             return await store_parsed(
                 shequn, parsed, lang=lang, bank=bank, progress=lambda n: bar.update(n)
@@ -58,8 +67,10 @@ def import_bank(
     chosen = cast(Format, fmt.lower()) if fmt else guess_format(file.name, text)
     settings = settings_for(config)
     logging.getLogger("shequn").setLevel(logging.WARNING)
-    parsed = parse(text, chosen)
-    report = asyncio.run(_store(settings, parsed, lang, bank or file.name))
+    report = asyncio.run(_import(settings, text, chosen, lang, bank or file.name))
+    if isinstance(report, str):
+        typer.echo(f"shequn: {file.name}: {report}", err=True)
+        raise typer.Exit(1)
     for line, problem in report.errors:
         typer.echo(f"{file.name}:{line}: {problem}", err=True)
     typer.echo(

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from shequn import App
 
 from .bank import Format, Parsed, parse
+from .limits import bounded
 from .store import add_questions
 
 CHUNK = 200
@@ -49,5 +50,11 @@ async def store_parsed(
     return report
 
 
+async def parse_bank(text: str, fmt: Format) -> Parsed:
+    """:func:`~.bank.parse` off the event loop and under a time bound (for chat and CLI
+    alike); raises :class:`~.limits.BankRefused` for a bank refused unread."""
+    return await bounded(lambda: parse(text, fmt))
+
+
 async def import_text(app: App, text: str, fmt: Format, *, lang: str, bank: str) -> Report:
-    return await store_parsed(app, parse(text, fmt), lang=lang, bank=bank)
+    return await store_parsed(app, await parse_bank(text, fmt), lang=lang, bank=bank)

@@ -13,6 +13,7 @@ from shequn import Context, Level
 from .bank import Format, guess_format
 from .declaration import plugin
 from .importer import import_text
+from .limits import BankRefused
 from .play import language_of
 
 MAX_CHARS = 100_000
@@ -32,7 +33,11 @@ async def quiz_import(ctx: Context, *, content: str = "") -> None:
         return
     fmt = cast(Format, named) if named in ("csv", "json", "yaml") else guess_format("", body)
     lang = language_of(ctx) or ctx.locale
-    report = await import_text(ctx.app, body, fmt, lang=lang, bank=f"chat:{ctx.group_key}")
+    try:
+        report = await import_text(ctx.app, body, fmt, lang=lang, bank=f"chat:{ctx.group_key}")
+    except BankRefused as refused:
+        await ctx.reply(ctx.t(refused.key, **refused.params))
+        return
     lines = [
         ctx.t("import.done", added=report.added, known=report.known, errors=len(report.errors))
     ]

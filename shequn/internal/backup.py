@@ -4,6 +4,9 @@ PostgreSQL.
 The SQLite backup API copies a consistent snapshot page by page while other connections keep
 writing (WAL mode), so ``shequn backup`` never stops the bot. A restore replaces the whole
 database, so it wants the bot stopped; the database it replaces is kept next to it first.
+A backup is restored only when it holds nothing but the schema the bot creates and every
+balance is the sum of its postings (:mod:`shequn.internal.backup_check`); a PostgreSQL dump
+is checked in a scratch database first, so a refused one never reaches the live database.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
+
+from shequn.internal import backup_check, backup_check_pg
+from shequn.internal.config import Settings
 
 REQUIRED_TABLES = ("core_ledger", "core_balance")
 """A file without these is not a Shequn database: refused as a restore source."""
@@ -65,15 +71,21 @@ def backup_sqlite(source: Path, target: Path) -> None:
     os.replace(partial, target)
 
 
-def restore(database_url: str, source: Path) -> Path | None:
-    """Replace the database with ``source``; return where the replaced one was kept."""
+def restore(database_url: str, source: Path, settings: Settings | None = None) -> Path | None:
+    """Replace the database with ``source``; return where the replaced one was kept.
+
+    ``settings`` say which plugins' schema a backup may hold (default: read from the
+    environment, as the bot does); nothing is touched when the backup is refused."""
     url = make_url(database_url)
     if not source.is_file():
         raise BackupError(f"no backup at {source}")
+    settings = settings or Settings(database={"url": database_url})
     if url.get_backend_name() != "sqlite":
+        check_dump(url, source, settings)
         _pg_restore(url, source)
         return None
     check_backup(source)
+    check_contents(source, settings)
     target = sqlite_path(url)
     kept: Path | None = None
     if target.exists():
@@ -106,6 +118,38 @@ def check_backup(path: Path) -> None:
     missing = [t for t in REQUIRED_TABLES if t not in tables]
     if missing:
         raise BackupError(f"{path} is not a Shequn database (no {', '.join(missing)})")
+
+
+def check_contents(path: Path, settings: Settings) -> None:
+    """Refuse a SQLite backup with schema objects the bot does not create (triggers, views,
+    tables, indexes, listed) or with a balance that is not the sum of its postings."""
+    reference = backup_check.reference_schema(settings)
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        wrong = backup_check.unexpected_objects(backup_check.schema_of(conn), reference)
+        _refuse_objects(path, wrong)
+        books = backup_check.unbalanced(conn.execute(backup_check.UNBALANCED).fetchall())
+    finally:
+        conn.close()
+    _refuse_balances(path, books)
+
+
+def _refuse_objects(path: Path, wrong: list[str]) -> None:
+    if wrong:
+        raise BackupError(
+            f"{path} holds schema objects Shequn does not create, so it was not restored "
+            f"(were plugins removed?): {', '.join(wrong)}"
+        )
+
+
+def _refuse_balances(path: Path, books: tuple[int, list[str]]) -> None:
+    count, shown = books
+    if count:
+        more = f"; and {count - len(shown)} more" if count > len(shown) else ""
+        raise BackupError(
+            f"{path} has {count} balance(s) that are not the sum of their postings, so it "
+            f"was not restored: {'; '.join(shown)}{more}"
+        )
 
 
 # -- PostgreSQL ----------------------------------------------------------------------------
@@ -160,13 +204,36 @@ def _pg_dump(url: URL, target: Path) -> None:
     os.replace(partial, target)
 
 
+def check_dump(url: URL, source: Path, settings: Settings) -> None:
+    """Refuse a ``pg_dump`` backup as :func:`check_contents` does, after restoring it into a
+    scratch database on the live server (the live database is not touched)."""
+    pg_restore = _tool("pg_restore")
+
+    def restore_into(scratch: URL) -> None:
+        try:
+            _run([pg_restore, *_RESTORE, f"--dbname={libpq_url(scratch)}", str(source)], scratch)
+        except BackupError as error:
+            raise BackupError(f"{source} could not be restored to be checked: {error}") from None
+
+    try:
+        wrong, books = backup_check_pg.check(url, settings, restore_into, REQUIRED_TABLES)
+    except backup_check_pg.Refused as error:
+        raise BackupError(f"{source} was not restored: {error}") from None
+    _refuse_objects(source, wrong)
+    _refuse_balances(source, books)
+
+
+_RESTORE = ("--no-owner", "--exit-on-error", "--single-transaction")
+"""All of the dump or nothing, objects owned by the role restoring."""
+
+
 def _pg_restore(url: URL, source: Path) -> None:
     _run(
         [
             _tool("pg_restore"),
             "--clean",
             "--if-exists",
-            "--no-owner",
+            *_RESTORE,
             f"--dbname={libpq_url(url)}",
             str(source),
         ],

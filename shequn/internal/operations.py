@@ -69,12 +69,14 @@ def add_commands(app: typer.Typer, read_settings: ReadSettings) -> None:
         config: ConfigArg = None,
         yes: Yes = False,
     ) -> None:
-        """Replace the database with a backup (stop the bot first)."""
+        """Replace the database with a backup (stop the bot first). A backup holding schema
+        objects the bot does not create, or balances that are not the sum of their postings,
+        is refused and the database left as it was."""
         settings = read_settings(config)
         if not yes and not _confirm("Replace the whole database with this backup?"):
             raise typer.Exit(1)
         try:
-            kept = backups.restore(settings.database.url, path)
+            kept = backups.restore(settings.database.url, path, settings)
         except backups.BackupError as error:
             typer.echo(f"shequn: {error}", err=True)
             raise typer.Exit(1) from None
@@ -116,6 +118,10 @@ def add_commands(app: typer.Typer, read_settings: ReadSettings) -> None:
         typer.echo(
             f"Forgot {', '.join(done.keys)}: {done.deleted} row(s) deleted, "
             f"{done.anonymised} anonymised."
+        )
+        typer.echo(
+            "A bot running now holds its latest analytics (about 30 s) in memory and writes"
+            " them later: while the bot runs, forget from the chat instead (/forget)."
         )
 
 
