@@ -247,7 +247,10 @@ class App:
             return ZoneInfo("UTC")
 
     async def level_of(self, scene: Scene, user: User) -> Level:
-        if user.key in self.superusers or self.identity.person_of(user.key) in self.superusers:
+        """The acting account's own level: superuser when that account is listed, else its
+        role on its platform here. Never through a linked account (links share points, not
+        power)."""
+        if user.key in self.superusers:
             return Level.SUPERUSER
         if scene.is_private:
             return Level.MEMBER

@@ -1,31 +1,31 @@
 """People and communities.
 
-An account (``platform:user_id``) is its own person until it is linked to another with a
-one-time code; a group (``platform:group_id``) is its own community until a superuser joins it
-to a named community. Points and streaks are keyed by (person, community), so they follow a
-member across platforms and groups. Only links and memberships are stored; both tables are
+An account (``platform:user_id``) is its own person until it is linked to another, with the
+consent of both (see :mod:`shequn.internal.linking`); a group (``platform:group_id``) is its
+own community until a superuser joins it to a named community. Points and streaks are keyed
+by (person, community), so they follow a member across platforms and groups; permission never
+does (it comes from the account that acts). Only links and memberships are stored; both tables are
 small and held in memory, which keeps the per-event path free of database reads.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, delete, select
 
 from shequn.internal.clock import Clock
 from shequn.internal.event import User
 from shequn.internal.i18n import TranslatableError
-from shequn.internal.ledger import Outcome, balances_where, move
-from shequn.internal.models import Account, Community, CommunityGroup, LinkCode, Profile
+from shequn.internal.ledger import balances_where, move
+from shequn.internal.models import Account, Community, CommunityGroup, Profile
 from shequn.internal.state_sync import bump
 from shequn.internal.storage.database import Database
 from shequn.internal.storage.dialect import insert_ignore, upsert
 
 _account = Account.__table__  # type: ignore[attr-defined]
-_code = LinkCode.__table__  # type: ignore[attr-defined]
 _community = Community.__table__  # type: ignore[attr-defined]
 _member = CommunityGroup.__table__  # type: ignore[attr-defined]
 _profile = Profile.__table__  # type: ignore[attr-defined]
@@ -35,12 +35,10 @@ NAME_CACHE = 50_000
 
 CACHE = "identity"
 """The name under which changes are announced to other workers (see state_sync)."""
-LINK_CODE_TTL = 600.0
-_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 
 
 class IdentityError(TranslatableError):
-    """A refused identity operation (bad link code, unknown community...)."""
+    """A refused identity operation (unknown community, existing name...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,59 +125,17 @@ class Identity:
         found = await self._db.read(read) if keys else {}
         return {k: found.get(k) or k.partition(":")[2] or k for k in keys}
 
-    # -- account links ---------------------------------------------------------------------
+    # -- account links (made and undone by :mod:`shequn.internal.linking`) ---------------
 
-    async def issue_link_code(self, account_key: str) -> str:
-        person = self.person_of(account_key)
-        code = "".join(secrets.choice(_ALPHABET) for _ in range(6))
-        expires = self._clock.now().timestamp() + LINK_CODE_TTL
+    def joined(self, accounts: Iterable[str], person: str) -> None:
+        """Note that ``accounts`` now belong to ``person`` (already written)."""
+        for key in accounts:
+            self._person[key] = person
 
-        def write(conn: Connection) -> None:
-            conn.execute(delete(_code).where(_code.c.person == person))
-            conn.execute(_code.insert().values(code=code, person=person, expires_at=expires))
-
-        await self._db.write(write)
-        return code
-
-    async def redeem_link_code(self, account_key: str, code: str) -> str:
-        """Link ``account_key`` to the person who issued ``code``; move its points over."""
-        now = self._clock.now().timestamp()
-        code = code.strip().upper()
-        old_person = self.person_of(account_key)
-
-        def write(conn: Connection) -> str:
-            row = conn.execute(select(_code).where(_code.c.code == code)).first()
-            if row is None or row.expires_at < now:
-                raise IdentityError("link.bad_code")
-            conn.execute(delete(_code).where(_code.c.code == code))
-            person = str(row.person)
-            if person == old_person:
-                raise IdentityError("link.same_person")
-            # Every account of the old person moves, and so do its balances.
-            moved = [account_key, *(k for k, p in self._person.items() if p == old_person)]
-            for key in dict.fromkeys(moved):
-                upsert(conn, _account, {"key": key}, {"person": person, "linked_at": now})
-            conn.execute(
-                update(_account).where(_account.c.person == old_person).values(person=person)
-            )
-            for _, community, amount in balances_where(conn, person=old_person):
-                key = f"link:{old_person}:{person}:{community}:{now}"
-                outcome = move(
-                    conn, (old_person, community), (person, community), amount, "link", key, now
-                )
-                if outcome is not Outcome.APPLIED:
-                    raise IdentityError("link.failed")
-            bump(conn, CACHE)
-            return person
-
-        person = await self._db.write(write)
-        for key, owner in list(self._person.items()):
-            if owner == old_person:
-                self._person[key] = person
-        self._person[account_key] = person
-        if old_person != account_key:
-            self._person[old_person] = person
-        return person
+    def left(self, accounts: Iterable[str]) -> None:
+        """Note that ``accounts`` are each their own person again (already written)."""
+        for key in accounts:
+            self._person.pop(key, None)
 
     # -- communities -----------------------------------------------------------------------
 

@@ -29,11 +29,16 @@ class Profile(SQLModel, table=True):
 
 
 class LinkCode(SQLModel, table=True):
-    """One-time code that links the account that redeems it to ``person``."""
+    """A pending account link, which needs both accounts: ``issuer`` was shown ``code`` in
+    private, ``claimant`` redeemed it, and the accounts join only when the issuer confirms
+    before ``expires_at``. One code per issuer; the row is deleted when the link is made or
+    refused, so a link happens once."""
 
     __tablename__ = "core_link_code"
     code: str = Field(primary_key=True, max_length=32)
-    person: str = Field(max_length=200)
+    issuer: str = Field(unique=True, max_length=200)
+    claimant: str | None = Field(default=None, max_length=200)
+    """The account that redeemed the code; empty until then, fixed afterwards."""
     expires_at: float
 
 

@@ -390,8 +390,8 @@ def test_data_persist_across_processes(tmp_path: Path) -> None:
     first = "\n".join(bot.say("/link"))
     code = re.search(r"/link (\w+)", first)
     assert code is not None
-    second = bot.say(":as bob", f"/link {code.group(1)}")
-    assert any(line.startswith("Linked.") and "console:alice" in line for line in second)
+    second = bot.say(":as bob", f"/link {code.group(1)}", ":as alice", "/link confirm")
+    assert any(line.startswith("Linked.") and "console:bob" in line for line in second)
 
 
 # -- the acceptance flow: sign in, points, a day later, a second process -------------------

@@ -16,7 +16,9 @@ async def test_link_moves_points_and_unifies_person(make_bot) -> None:  # type: 
     code = reply.split()[4] if "code is" in reply else ""
     assert len(code) == 6, reply
     assert "unknown or expired" in await bot.say("/link ZZZZZZ", user="alt", group=None)
-    assert "Linked" in await bot.say(f"/link {code.lower()}", user="alt", group=None)
+    assert "confirm" in await bot.say(f"/link {code.lower()}", user="alt", group=None)
+    assert bot.person("alt") == "test:alt"  # nothing joined before the issuer confirms
+    assert "Linked" in await bot.say("/link confirm", group=None)
     assert bot.person("alt") == bot.person("alice") == "test:alice"
     assert await ledger.balance("test:alice", community) == 14
     assert await ledger.balance("test:alt", community) == 0
@@ -37,6 +39,7 @@ async def test_links_survive_restart(make_bot, tmp_path) -> None:  # type: ignor
     bot: Harness = await make_bot(database=db)
     code = (await bot.say("/link", group=None)).split()[4]
     await bot.say(f"/link {code}", user="alt", group=None)
+    await bot.say("/link confirm", group=None)
     await bot.close()
     again: Harness = await make_bot(database=db)
     assert again.person("alt") == "test:alice"
