@@ -27,7 +27,11 @@ async def forget_member(ctx: Context, member: User, confirm: str = "") -> None:
         await ctx.reply(ctx.t("forget.unknown", account=account))
         return
     now = ctx.app.clock.now().timestamp()
-    done = await ctx.app.db.write(lambda conn: forgetting.forget(conn, account, now), "forget")
+    recorder = ctx.app.analytics.recorder
+    # Analytics records still in memory would bring the member back at the next flush.
+    async with recorder.holding():
+        done = await ctx.app.db.write(lambda conn: forgetting.forget(conn, account, now), "forget")
+        recorder.rewrite(done.aliases, done.words)
     await ctx.app.identity.load()  # links may be gone
     await ctx.reply(
         ctx.t("forget.done", account=account, deleted=done.deleted, anonymised=done.anonymised)

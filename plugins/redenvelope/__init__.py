@@ -6,7 +6,12 @@ conditional updates with a unique (envelope, taker) index; every movement is a k
 posting, so grabbed + returned always equals what was paid.
 """
 
+from shequn.internal import forget
+
 from . import commands  # noqa: F401  (registers handlers)
 from .declaration import RedEnvelopeConfig, plugin
+
+# The giver's note is their own words: blanked when they are forgotten.
+forget.register_words("redenvelope_envelope", "giver", "note")
 
 __all__ = ["RedEnvelopeConfig", "plugin"]

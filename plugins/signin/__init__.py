@@ -5,8 +5,13 @@ the same transaction as the sign-in row, so a sign-in and its reward exist toget
 at all, however often the event is delivered. Missed days can be made up for points.
 """
 
+from shequn.internal import forget
+
 from . import daily, leaderboard, makeup, month, search  # noqa: F401  (registers commands)
 from .config import SigninConfig
 from .declaration import plugin
+
+# A forgotten member's sign-in notes are their own words: blanked (the days stay, anonymous).
+forget.register_words("signin_record", "person", "note")
 
 __all__ = ["SigninConfig", "plugin"]

@@ -6,8 +6,13 @@ and to introduce themselves. Applications are approved by the group's rules or q
 admins. Every step happens once per join, however often the platform delivers it.
 """
 
+from shequn.internal import forget
+
 from . import applications, blocklist, farewell, preview, rules, state, verify  # noqa: F401
 from .config import WelcomeConfig
 from .declaration import plugin
+
+# An application's comment is the applicant's own words.
+forget.register_words("welcome_application", "account", "comment")
 
 __all__ = ["WelcomeConfig", "plugin"]

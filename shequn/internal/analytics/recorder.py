@@ -16,8 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, delete
 
@@ -187,6 +187,26 @@ class Recorder:
             except Exception:
                 log.exception("analytics flush listener failed")
 
+    @contextlib.asynccontextmanager
+    async def holding(self) -> AsyncIterator[None]:
+        """No flush runs inside: for forgetting a member, whose buffered records must be
+        rewritten (:meth:`rewrite`) before they reach the tables the forgetting cleaned."""
+        async with self._lock:
+            yield
+
+    def rewrite(self, aliases: Mapping[str, str], words: Callable[[str], str]) -> int:
+        """Give the buffered records of the persons in ``aliases`` their anonymous keys and
+        drop their kept texts (a forgotten member's counts stay, anonymous; their words go);
+        other kept texts pass through ``words`` (which takes the member's names out). Call
+        inside :meth:`holding`; returns how many records changed."""
+        changed = 0
+        for n, record in enumerate(self._pending):
+            new = _rewritten(record, aliases, words)
+            if new is not record:
+                self._pending[n] = new
+                changed += 1
+        return changed
+
     async def close(self) -> None:
         """Stop the ticker and write what is left."""
         self._closed = True
@@ -197,6 +217,19 @@ class Recorder:
                     await task
         self._ticker = self._flusher = None
         await self._flush_logged()
+
+
+def _rewritten(record: Record, aliases: Mapping[str, str], words: Callable[[str], str]) -> Record:
+    person = aliases.get(record.person, record.person)
+    if not isinstance(record, MessageRecord):
+        return record if person == record.person else replace(record, person=person)
+    quoted = aliases.get(record.quoted_person or "", record.quoted_person)
+    text = record.text
+    if text is not None:
+        text = None if person != record.person else words(text)
+    if (person, quoted, text) == (record.person, record.quoted_person, record.text):
+        return record
+    return replace(record, person=person, quoted_person=quoted, text=text)
 
 
 def _write(conn: Connection, records: Sequence[Record], now: float, *, purge: bool = True) -> int:
