@@ -8,6 +8,14 @@ from shequn.internal.storage.dialect import (
     insert_ignore_returning,
     upsert,
     upsert_add,
+    upsert_if_expired,
 )
 
-__all__ = ["Database", "insert_ignore", "insert_ignore_returning", "upsert", "upsert_add"]
+__all__ = [
+    "Database",
+    "insert_ignore",
+    "insert_ignore_returning",
+    "upsert",
+    "upsert_add",
+    "upsert_if_expired",
+]

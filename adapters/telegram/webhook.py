@@ -2,8 +2,9 @@
 
 Telegram posts each update as JSON with the secret given to ``setWebhook`` in
 ``X-Telegram-Bot-Api-Secret-Token``. A request without the right secret gets 403 and is not
-looked at; a body that is not a JSON object gets 400. Accepted updates are answered at once
-(200) and handled in the background, so a slow plugin never makes Telegram resend.
+looked at; a body that is not a JSON object (or nested too deep to parse) gets 400, one over
+:data:`MAX_BODY` gets 413 while it arrives. Accepted updates are answered at once (200) and
+handled in the background, so a slow plugin never makes Telegram resend.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 
+from shequn.internal.body_limit import limit_body
 from shequn.internal.web import same_secret
 
 log = logging.getLogger("shequn.telegram.webhook")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1 << 20
-"""Bytes; Telegram's updates are far smaller, anything larger is refused."""
+"""Bytes; Telegram's updates are far smaller, anything larger is refused (by the web app's
+body limit, before it is read)."""
 
 
 def install(
@@ -34,13 +37,10 @@ def install(
             log.warning("webhook request from %s with a wrong or missing secret", _peer(request))
             return Response(status_code=403)
         body = await request.body()
-        if len(body) > MAX_BODY:
-            log.warning("webhook body of %d bytes refused", len(body))
-            return Response(status_code=413)
         try:
             update = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            log.warning("webhook body is not JSON; skipped")
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+            log.warning("webhook body is not JSON (or nested too deep); skipped")
             return Response(status_code=400)
         if not isinstance(update, dict):
             log.warning("webhook body is not a JSON object; skipped")
@@ -48,6 +48,7 @@ def install(
         await accept(update)
         return Response(status_code=200)
 
+    limit_body(web, path, MAX_BODY)
     web.add_api_route(path, receive, methods=["POST"], include_in_schema=False)
 
 

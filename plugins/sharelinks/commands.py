@@ -6,6 +6,7 @@ from shequn import Context
 
 from .config import SharelinksConfig, base_url
 from .declaration import plugin
+from .domains import allowed, host_of
 from .links import clean_url, own_code
 from .reach import Reach
 from .shares import community_reach
@@ -32,6 +33,12 @@ async def share_command(ctx: Context, url: str = "") -> None:
             await ctx.reply(ctx.t("share.own_link", link=cleaned))
             return
     target = parent.url if parent is not None else cleaned
+    domains = ctx.config(SharelinksConfig).allowed_domains
+    if domains and not allowed(target, domains):
+        await ctx.reply(
+            ctx.t("share.domain_refused", host=host_of(target), allowed=", ".join(domains))
+        )
+        return
     link = await ctx.app.db.write(
         lambda conn: share(conn, community, person, target, parent, group_key, now), "sharelinks"
     )

@@ -36,3 +36,22 @@ class ShareVisit(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=16)
     visitor: str = Field(primary_key=True, max_length=64)
     first_at: float
+
+
+class ShareAddress(SQLModel, table=True):
+    """An address (keyed hash of an IPv4 address or IPv6 /64) that brought a new visitor to a
+    link, and until when it brings no other: one address, one visitor per window."""
+
+    __tablename__ = "sharelink_address"
+    code: str = Field(primary_key=True, max_length=16)
+    address: str = Field(primary_key=True, max_length=64)
+    until: float
+
+
+class ShareKey(SQLModel, table=True):
+    """The key that signs visitor cookies when ``[sharelinks] secret`` is not set, generated
+    once (every worker reads the same row)."""
+
+    __tablename__ = "sharelink_key"
+    name: str = Field(primary_key=True, max_length=32)
+    value: str = Field(max_length=128)

@@ -2,7 +2,9 @@
 
 A member's link for a url (and parent) is unique by index, so ``/share`` twice gives the
 same link; a visit is unique per link and visitor hash, so a visitor counts once however
-often they open it, while ``clicks`` counts every opening."""
+often they open it, while ``clicks`` counts every opening. A visitor new to a link counts
+only when their address has brought that link no visitor within the window (24 hours), so
+one client rotating cookies or browsers adds at most one visitor a day."""
 
 from __future__ import annotations
 
@@ -12,12 +14,13 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
-from shequn.storage import insert_ignore
+from shequn.storage import insert_ignore, upsert_if_expired
 
-from .models import ShareLink, ShareVisit
+from .models import ShareAddress, ShareLink, ShareVisit
 
 _link = ShareLink.__table__  # type: ignore[attr-defined]
 _visit = ShareVisit.__table__  # type: ignore[attr-defined]
+_address = ShareAddress.__table__  # type: ignore[attr-defined]
 
 ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 CODE_LENGTH = 8
@@ -33,6 +36,7 @@ class Link:
     root: str
     depth: int
     clicks: int
+    group_key: str = ""
 
 
 def _link_of(row: Any) -> Link:
@@ -45,6 +49,7 @@ def _link_of(row: Any) -> Link:
         row.root,
         int(row.depth),
         int(row.clicks),
+        str(row.group_key),
     )
 
 
@@ -92,18 +97,28 @@ def share(
     return _link_of(row)
 
 
-def click(conn: Connection, code: str, visitor: str, now: float) -> str | None:
-    """Count an opening of ``code`` (and the visitor, once); the target url, or None."""
+def click(
+    conn: Connection, code: str, visitor: str, address: str, now: float, window: float
+) -> Link | None:
+    """Count an opening of ``code`` by ``visitor`` from ``address`` (both keyed hashes); the
+    link, or None. The visitor counts once per link, and only if ``address`` brought the
+    link no new visitor in the last ``window`` seconds (claimed in one statement, so
+    concurrent openings from one address count once)."""
     found = conn.execute(
         update(_link).where(_link.c.code == code).values(clicks=_link.c.clicks + 1)
     ).rowcount
     if found != 1:
         return None
-    insert_ignore(
-        conn, _visit, {"code": code, "visitor": visitor, "first_at": now}, ("code", "visitor")
-    )
-    url = conn.execute(select(_link.c.url).where(_link.c.code == code)).scalar_one()
-    return str(url)
+    seen = conn.execute(
+        select(_visit.c.visitor).where(_visit.c.code == code, _visit.c.visitor == visitor)
+    ).first()
+    if seen is None and upsert_if_expired(
+        conn, _address, {"code": code, "address": address}, "until", now + window, now
+    ):
+        insert_ignore(
+            conn, _visit, {"code": code, "visitor": visitor, "first_at": now}, ("code", "visitor")
+        )
+    return find(conn, code)
 
 
 def community_links(conn: Connection, community: str) -> list[Link]:

@@ -19,6 +19,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from shequn.internal.client_address import parse_network
+
 DEFAULT_CONFIG_PATH = Path("config/shequn.toml")
 
 
@@ -78,6 +80,21 @@ class WebSettings(BaseModel):
     """Send the dashboard's cookies over HTTPS only (set it when served behind TLS)."""
     broadcast_interval: float = Field(default=1.0, ge=0, le=600)
     """Seconds between two announcement messages to groups of the same platform."""
+    max_body_kib: int = Field(default=64, ge=1, le=1024 * 1024)
+    """Largest request body (KiB) a web endpoint reads; a longer one is refused with 413
+    while it arrives. Endpoints that need more set their own (the Telegram webhook: 1 MiB)."""
+    max_message_kib: int = Field(default=16 * 1024, ge=64, le=1024 * 1024)
+    """Largest WebSocket message (KiB) a OneBot implementation may send; a longer one closes
+    its connection (code 1009) and it reconnects."""
+    trusted_proxies: list[str] = Field(default_factory=list)
+    """Reverse proxies (addresses or CIDR networks, ``["127.0.0.1", "10.0.0.0/8"]``) whose
+    ``X-Forwarded-For`` / ``Forwarded`` headers name the client. Empty: no header is
+    believed and the connection's peer is the client (share-link visitors, login throttle)."""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        return [str(parse_network(text)) for text in value if text.strip()]
 
 
 class LimitSettings(BaseModel):

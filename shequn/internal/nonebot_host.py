@@ -5,11 +5,14 @@ initialises nonebot's FastAPI driver (with the websockets client for forward con
 lets adapters register nonebot protocol adapters, copies the routes those add onto Shequn's
 shared web server and runs nonebot's lifespan (startup, ready and shutdown hooks) itself.
 
-Events take the leanest path nonebot supports: when a Bot connects (``on_bot_connect``) its
+Events take the leanest path nonebot supports: the moment the protocol adapter reports a
+connected Bot (``Adapter.bot_connect``, before the Bot handles its first event) the Bot's
 ``handle_event`` is replaced by the subscriber's handler, so nonebot's message pipeline
-(preprocessors, matchers) never runs for it. An event that reaches nonebot before that hook
-ran is caught by an event preprocessor that hands it over the same way and stops matching.
-Transport, authentication, parsing and API calls stay nonebot's.
+(preprocessors, matchers) never runs for it. Every event of a connection, the first ones
+too, takes that one path, so events keep the order they were sent in. (nonebot's
+``on_bot_connect`` hook runs later, in a task of its own: events that arrived meanwhile
+would take nonebot's slower pipeline and fall behind later ones.) Transport,
+authentication, parsing and API calls stay nonebot's.
 
 nonebot keeps its driver in module globals, so one host serves one app at a time in a
 process; a later app gets a fresh driver once the earlier host stopped.
@@ -46,7 +49,8 @@ DRIVER = "~fastapi+~websockets"
 """FastAPI serves reverse connections; websockets opens forward ones."""
 
 EventHandler = Callable[["Bot", "Event"], Awaitable[None]]
-BotHook = Callable[["Bot"], Awaitable[None]]
+BotHook = Callable[["Bot"], None]
+"""Runs synchronously, before any event of the Bot is delivered; slow work goes to a task."""
 
 
 @dataclass(slots=True)
@@ -60,7 +64,6 @@ class Subscriber:
 
 _hosts: weakref.WeakKeyDictionary[App, NonebotHost] = weakref.WeakKeyDictionary()
 _active: NonebotHost | None = None
-_hooks_installed = False
 
 
 class NonebotHost:
@@ -69,7 +72,6 @@ class NonebotHost:
     def __init__(self, app: App) -> None:
         self.app = app
         self.driver = _fresh_driver(self)
-        self.subscribers: dict[str, Subscriber] = {}
         self.ready = asyncio.Event()
         self._users = 0
         self._stopping: asyncio.Event | None = None
@@ -101,8 +103,7 @@ class NonebotHost:
         name = adapter.get_name()
         server_app = getattr(self.driver, "server_app", None)
         before = {id(r) for r in server_app.router.routes} if server_app is not None else set()
-        self.driver.register_adapter(tolerant(adapter))
-        self.subscribers[name] = subscriber
+        self.driver.register_adapter(handed_over(tolerant(adapter), subscriber))
         if serve:
             self._serve_routes(before)
         return self.driver._adapters[name]
@@ -160,11 +161,6 @@ class NonebotHost:
             self.ready.clear()
             _active = None
 
-    # -- events ------------------------------------------------------------------------------
-
-    def subscriber_of(self, bot: Bot) -> Subscriber | None:
-        return self.subscribers.get(bot.adapter.get_name())
-
 
 class HostedAdapter(Adapter):
     """Base of Shequn adapters that speak through a nonebot protocol adapter: the bot of
@@ -190,7 +186,7 @@ class HostedAdapter(Adapter):
         """Translate one nonebot event and hand it to the core."""
 
     async def on_connect(self, bot: Bot) -> None:
-        """An account connected (after it was recorded)."""
+        """An account connected (after it was recorded); runs beside its first events."""
 
     async def run(self) -> None:
         await self.host.start()
@@ -204,13 +200,13 @@ class HostedAdapter(Adapter):
             task.cancel()
         await self.host.stop()
 
-    async def _connected(self, bot: Bot) -> None:
+    def _connected(self, bot: Bot) -> None:
         self.bots[bot.self_id] = bot
         self.accounts.connect(bot.self_id)
         log.info("%s account %s connected", self.platform, bot.self_id)
-        await self.on_connect(bot)
+        self.background(self.on_connect(bot))
 
-    async def _disconnected(self, bot: Bot) -> None:
+    def _disconnected(self, bot: Bot) -> None:
         if self.bots.get(bot.self_id) is bot:
             del self.bots[bot.self_id]
             self.accounts.disconnect(bot.self_id)
@@ -260,53 +256,7 @@ def _fresh_driver(host: NonebotHost) -> Driver:
     _route_logs()
     # Shequn's settings are nonebot's only source: no .env files from the working directory.
     nonebot.init(_env_file=(os.devnull,), driver=DRIVER)
-    _install_hooks()
     return nonebot.get_driver()
-
-
-def _install_hooks() -> None:
-    """nonebot keeps these in class-level sets: install them once per process."""
-    global _hooks_installed
-    if _hooks_installed:
-        return
-    from nonebot.adapters import Bot, Event
-    from nonebot.drivers import Driver
-    from nonebot.exception import IgnoredException
-    from nonebot.message import event_preprocessor
-
-    async def connected(bot: Bot) -> None:
-        host = _active
-        subscriber = host.subscriber_of(bot) if host is not None else None
-        if subscriber is None:
-            return
-
-        async def handle_event(event: Event) -> None:
-            await _deliver(subscriber, bot, event)
-
-        setattr(bot, "handle_event", handle_event)  # noqa: B010 - the instance shadows its class
-        await subscriber.on_connect(bot)
-
-    async def disconnected(bot: Bot) -> None:
-        host = _active
-        subscriber = host.subscriber_of(bot) if host is not None else None
-        if subscriber is not None:
-            await subscriber.on_disconnect(bot)
-
-    async def preprocess(bot: Bot, event: Event) -> None:
-        host = _active
-        subscriber = host.subscriber_of(bot) if host is not None else None
-        if subscriber is not None:
-            await _deliver(subscriber, bot, event)
-            raise IgnoredException("handled by Shequn")
-
-    # nonebot injects hook arguments by their annotations, read at run time here.
-    connected.__annotations__ = {"bot": Bot, "return": None}
-    disconnected.__annotations__ = {"bot": Bot, "return": None}
-    preprocess.__annotations__ = {"bot": Bot, "event": Event, "return": None}
-    Driver.on_bot_connect(connected)
-    Driver.on_bot_disconnect(disconnected)
-    event_preprocessor(preprocess)
-    _hooks_installed = True
 
 
 async def _deliver(subscriber: Subscriber, bot: Bot, event: Event) -> None:
@@ -316,16 +266,48 @@ async def _deliver(subscriber: Subscriber, bot: Bot, event: Event) -> None:
         log.exception("could not handle a %s event from bot %s", bot.type, bot.self_id)
 
 
+def handed_over(adapter: type[NonebotAdapter], subscriber: Subscriber) -> type[NonebotAdapter]:
+    """``adapter`` whose Bots deliver their events to ``subscriber`` from the start.
+
+    nonebot's OneBot adapters call ``bot_connect`` after the handshake (v11) or with the
+    account's first event (v12), and only then hand the Bot its events, each in a task of
+    its own; the tasks start in the order the frames came. Replacing ``handle_event`` right
+    there, synchronously, means no event can reach the Bot before the subscriber has it.
+    """
+
+    class HandedOver(adapter):  # type: ignore[valid-type,misc]
+        def bot_connect(self, bot: Bot) -> None:
+            super().bot_connect(bot)  # raises on a duplicate account: nothing to hand over
+
+            async def handle_event(event: Event) -> None:
+                await _deliver(subscriber, bot, event)
+
+            setattr(bot, "handle_event", handle_event)  # noqa: B010 - shadows the class's
+            subscriber.on_connect(bot)
+
+        def bot_disconnect(self, bot: Bot) -> None:
+            try:
+                super().bot_disconnect(bot)
+            finally:
+                subscriber.on_disconnect(bot)
+
+    HandedOver.__name__ = HandedOver.__qualname__ = f"HandedOver{adapter.__name__}"
+    return HandedOver
+
+
 # -- malformed frames ----------------------------------------------------------------------
 
 
 def tolerant(adapter: type[NonebotAdapter]) -> type[NonebotAdapter]:
-    """``adapter`` whose connections skip (and log) text frames that are not JSON, and JSON
-    frames its parser chokes on.
+    """``adapter`` whose connections skip (and log) frames it cannot read: text that is not
+    JSON (or nested too deep for Python's parser), binary frames that are not JSON (v11) or
+    MessagePack (v12, which allows it), and JSON its event parser chokes on.
 
     nonebot's OneBot adapters close the whole connection on one unparsable frame; a bridge
-    that sends one bad frame should not lose every later event.
+    that sends one bad frame should not lose every later event. (Text that is not UTF-8
+    never gets this far: the web server's WebSocket protocol skips it.)
     """
+    readable = _is_msgpack if adapter.get_name() == "OneBot V12" else _is_json
 
     class Tolerant(adapter):  # type: ignore[valid-type,misc]
         @classmethod
@@ -337,12 +319,12 @@ def tolerant(adapter: type[NonebotAdapter]) -> type[NonebotAdapter]:
                 return None
 
         async def _handle_ws(self, websocket: WebSocket) -> None:
-            await super()._handle_ws(SkipMalformed(websocket))
+            await super()._handle_ws(SkipMalformed(websocket, readable))
 
         @contextlib.asynccontextmanager
         async def websocket(self, setup: Any) -> AsyncIterator[WebSocket]:
             async with super().websocket(setup) as ws:
-                yield SkipMalformed(ws)
+                yield SkipMalformed(ws, readable)
 
     Tolerant.__name__ = Tolerant.__qualname__ = f"Tolerant{adapter.__name__}"
     return Tolerant
@@ -354,9 +336,10 @@ def _skip_malformed_class() -> type[Any]:
     class _SkipMalformed(WebSocket):
         """A nonebot WebSocket that passes on only frames its adapter can parse."""
 
-        def __init__(self, inner: WebSocket) -> None:
+        def __init__(self, inner: WebSocket, readable: Callable[[bytes], bool]) -> None:
             super().__init__(request=inner.request)
             self.inner = inner
+            self.readable = readable
 
         @property
         def closed(self) -> bool:
@@ -371,9 +354,12 @@ def _skip_malformed_class() -> type[Any]:
         async def receive(self) -> str | bytes:
             while True:
                 data = await self.inner.receive()
-                if isinstance(data, bytes) or _is_json(data):
+                if isinstance(data, str) and _is_json(data):
                     return data
-                log.warning("skipped a malformed frame (not JSON): %.200r", data)
+                if isinstance(data, bytes) and self.readable(data):
+                    return data
+                kind = "text" if isinstance(data, str) else "binary"
+                log.warning("skipped a malformed frame (%s, unreadable): %.200r", kind, data)
 
         async def receive_text(self) -> str:
             return await self.inner.receive_text()
@@ -393,18 +379,30 @@ def _skip_malformed_class() -> type[Any]:
 _skip_class: type[Any] | None = None
 
 
-def SkipMalformed(inner: WebSocket) -> WebSocket:
+def SkipMalformed(inner: WebSocket, readable: Callable[[bytes], bool]) -> WebSocket:
     global _skip_class
     if _skip_class is None:
         _skip_class = _skip_malformed_class()
-    wrapped: WebSocket = _skip_class(inner)
+    wrapped: WebSocket = _skip_class(inner, readable)
     return wrapped
 
 
-def _is_json(data: str) -> bool:
+def _is_json(data: str | bytes) -> bool:
+    """Whether the adapter's own ``json.loads`` will read it. That call sits one level up
+    the stack (the adapter's receive loop), so nesting that passes here passes there."""
     try:
         json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return False
+    return True
+
+
+def _is_msgpack(data: bytes) -> bool:
+    import msgpack  # type: ignore[import-untyped]  # nonebot's OneBot v12 adapter needs it
+
+    try:
+        msgpack.unpackb(data)
+    except Exception:  # ValueError subclasses, TypeError for unhashable map keys, ...
         return False
     return True
 

@@ -13,7 +13,9 @@ import logging
 import socket
 from typing import TYPE_CHECKING, Any
 
+from shequn.internal.body_limit import BodyLimit, BodyLimits
 from shequn.internal.config import WebSettings
+from shequn.internal.web_headers import SecurityHeaders
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -39,6 +41,7 @@ def bearer_token(header: str | None) -> str | None:
 class WebServer:
     def __init__(self, settings: WebSettings) -> None:
         self.settings = settings
+        self.body_limits = BodyLimits(settings.max_body_kib * 1024)
         self._app: FastAPI | None = None
         self._server: Any = None
         self.started = asyncio.Event()
@@ -50,6 +53,9 @@ class WebServer:
             from fastapi import FastAPI
 
             self._app = FastAPI(title="Shequn", docs_url=None, redoc_url=None, openapi_url=None)
+            self._app.state.body_limits = self.body_limits  # routes set theirs: limit_body()
+            self._app.add_middleware(BodyLimit, limits=self.body_limits)
+            self._app.add_middleware(SecurityHeaders)
         return self._app
 
     @property
@@ -91,7 +97,9 @@ class WebServer:
             port=self.settings.port,
             log_level="warning",
             lifespan="off",
-            ws="websockets-sansio" if _has_sansio() else "auto",
+            ws=_ws_protocol(),
+            ws_max_size=self.settings.max_message_kib * 1024,
+            proxy_headers=False,  # uvicorn would believe 127.0.0.1; see client_address
         )
         self._server = uvicorn.Server(config)
         self._server.install_signal_handlers = lambda: None  # the runtime owns signals
@@ -126,9 +134,11 @@ def _listen(host: str, port: int) -> socket.socket:
     return listening
 
 
-def _has_sansio() -> bool:
+def _ws_protocol() -> type[asyncio.Protocol] | str:
+    """uvicorn's sans-I/O websockets protocol, skipping text messages that are not UTF-8
+    (:mod:`shequn.internal.ws_protocol`); uvicorn's choice where it lacks that protocol."""
     try:
-        import uvicorn.protocols.websockets.websockets_sansio_impl  # noqa: F401
+        from shequn.internal.ws_protocol import SkipBadText
     except ImportError:
-        return False
-    return True
+        return "auto"
+    return SkipBadText

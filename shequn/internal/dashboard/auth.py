@@ -2,7 +2,9 @@
 
 Only SHA-256 digests of tokens, codes and session ids are stored, so a copy of the database
 opens no dashboard. Codes and sessions end by a conditional delete or an expiry column,
-never by reading first and writing after, so a code works exactly once.
+never by reading first and writing after, so a code works exactly once. A code also ends
+after ``MAX_CODE_FAILURES`` wrong tries of it; how often one address may try at all is
+:mod:`shequn.internal.dashboard.throttle`'s job.
 """
 
 from __future__ import annotations
@@ -11,15 +13,21 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, delete, select
+from sqlalchemy import Connection, and_, delete, or_, select, update
 
 from shequn.internal.dashboard.tables import login_codes, sessions, tokens
 from shequn.internal.storage.database import Database
+from shequn.internal.storage.dialect import insert_ignore
 
 CODE_TTL = 600.0
 """A login code sent in private is valid for ten minutes."""
 _ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 CODE_LENGTH = 8
+SELECTOR_LENGTH = 3
+"""The first letters of a code name it (unique among live codes); the other five are secret."""
+MAX_CODE_FAILURES = 5
+"""Wrong tries of one code before it is gone (the odds of guessing it stay below 1 in 6
+million)."""
 
 
 def digest(secret: str) -> str:
@@ -62,39 +70,56 @@ async def check_token(db: Database, token: str, now: float) -> str | None:
 
 
 async def issue_code(db: Database, account: str, now: float) -> str:
-    """A one-time login code for ``account``; an earlier unused one stops working."""
-    code = "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
+    """A one-time login code for ``account``; an earlier unused one stops working. Its first
+    ``SELECTOR_LENGTH`` letters are unique among live codes, so a wrong try names its code."""
 
-    def write(conn: Connection) -> None:
-        conn.execute(delete(login_codes).where(login_codes.c.account == account))
-        conn.execute(
-            login_codes.insert().values(
-                digest=digest(code), account=account, expires_at=now + CODE_TTL
-            )
-        )
+    def write(conn: Connection) -> str:
+        stale = or_(login_codes.c.account == account, login_codes.c.expires_at <= now)
+        conn.execute(delete(login_codes).where(stale))
+        for _ in range(100):
+            code = "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
+            row = {
+                "digest": digest(code),
+                "selector": code[:SELECTOR_LENGTH],
+                "account": account,
+                "expires_at": now + CODE_TTL,
+                "failures": 0,
+            }
+            if insert_ignore(conn, login_codes, row, ("selector",)):
+                return code
+        raise RuntimeError("no free login code selector")  # 32,768 of them: never in practice
 
-    await db.write(write)
-    return code
+    return await db.write(write)
 
 
 async def redeem_code(db: Database, code: str, now: float) -> str | None:
-    """The account the code was sent to, or None; a code redeems exactly once."""
+    """The account the code was sent to, or None; a code redeems exactly once, and a wrong
+    try of a live code (its selector right, the rest wrong) counts against it: after
+    ``MAX_CODE_FAILURES`` the code is gone."""
     cleaned = "".join(code.split()).upper()
-    if not cleaned or len(cleaned) > 32:
+    if len(cleaned) != CODE_LENGTH:
         return None
-    key = digest(cleaned)
+    key, selector = digest(cleaned), cleaned[:SELECTOR_LENGTH]
+    by_selector = login_codes.c.selector == selector
 
     def write(conn: Connection) -> str | None:
         row = conn.execute(
             select(login_codes.c.account, login_codes.c.expires_at).where(
-                login_codes.c.digest == key
+                login_codes.c.digest == key, by_selector
             )
         ).first()
         if row is None:
+            conn.execute(
+                update(login_codes).where(by_selector).values(failures=login_codes.c.failures + 1)
+            )
+            conn.execute(
+                delete(login_codes).where(by_selector, login_codes.c.failures >= MAX_CODE_FAILURES)
+            )
             return None
-        gone = conn.execute(delete(login_codes).where(login_codes.c.digest == key)).rowcount
-        if gone != 1 or row.expires_at <= now:
-            return None  # another request used it first, or it expired
+        alive = login_codes.c.failures < MAX_CODE_FAILURES
+        gone = conn.execute(delete(login_codes).where(login_codes.c.digest == key, alive))
+        if gone.rowcount != 1 or row.expires_at <= now:
+            return None  # another request used it first, wrong tries killed it, or it expired
         return str(row.account)
 
     return await db.write(write)

@@ -17,7 +17,8 @@ from urllib.parse import parse_qsl, quote
 
 from pydantic import ValidationError
 
-from shequn.internal.dashboard import auth, broadcast, store
+from shequn.internal.client_address import address_key, client_address
+from shequn.internal.dashboard import auth, broadcast, store, throttle
 from shequn.internal.dashboard.forms import (
     FormErrors,
     form_fields,
@@ -163,13 +164,13 @@ class Routes:
             (post, "/login", self.login),
             (post, "/logout", self.logout),
             (get, "/lang/{code}", self.language),
-            (get, "/g/{key}", self.group_page),
-            (post, "/g/{key}/switch", self.switch),
-            (post, "/g/{key}/config/{plugin}", self.configure),
-            (get, "/c/{key}", self.community_page),
-            (post, "/c/{key}/switch", self.community_switch),
-            (post, "/c/{key}/config/{plugin}", self.community_configure),
-            (post, "/c/{key}/broadcast", self.start_broadcast),
+            (get, "/g/{key:path}", self.group_page),  # keys may hold "/" (wechat)
+            (post, "/g/{key:path}/switch", self.switch),
+            (post, "/g/{key:path}/config/{plugin}", self.configure),
+            (get, "/c/{key:path}", self.community_page),
+            (post, "/c/{key:path}/switch", self.community_switch),
+            (post, "/c/{key:path}/config/{plugin}", self.community_configure),
+            (post, "/c/{key:path}/broadcast", self.start_broadcast),
         ]
         for method, path, handler in routes:
             web.add_route(PREFIX + path, self.guarded(handler), methods=[method])
@@ -202,24 +203,24 @@ class Routes:
         given = form.get("csrf", "")
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             raise Refused(403, "error.csrf")
-        client = request.client.host if request.client else "?"
-        if self.state.too_many_failures(client):
-            return await self.login_page(request, "login.throttled", 429)
+        trusted = self.app.settings.web.trusted_proxies
+        client = address_key(client_address(request.scope, trusted))
         now = self.now()
+        allowed = await throttle.take_attempt(self.app.db, client, now)  # counted first
         token, code = form.get("token", "").strip(), form.get("code", "").strip()
         subject: str | None = None
         superuser = False
-        if token:
+        if token:  # checked even when throttled: see throttle for why that is sound
             token_id = await auth.check_token(self.app.db, token, now)
             if token_id is not None:
                 subject, superuser = f"token:{token_id}", True
-        elif code:
+        elif code and allowed:
             subject = await auth.redeem_code(self.app.db, code, now)
-            if subject is not None:
-                person = self.app.identity.person_of(subject)
-                superuser = subject in self.app.superusers or person in self.app.superusers
+            # Only the account the code was sent to counts, never an account linked to it.
+            superuser = subject is not None and subject in self.app.superusers
         if subject is None:
-            self.state.failed(client)
+            if not allowed:
+                return await self.login_page(request, "login.throttled", 429)
             return await self.login_page(request, "login.failed", 403)
         hours = self.app.settings.web.session_hours
         sid, _ = await auth.open_session(self.app.db, subject, superuser, now, hours)

@@ -57,7 +57,6 @@ class DashboardState:
         self.health = HealthCache(app)
         self.tasks: set[asyncio.Task[None]] = set()
         self._access: dict[tuple[str, str], tuple[bool, float]] = {}
-        self._failures: dict[str, list[float]] = {}
 
     # -- which groups -------------------------------------------------------------------
 
@@ -85,8 +84,8 @@ class DashboardState:
     # -- access -------------------------------------------------------------------------
 
     async def can_manage(self, session: Session, group: GroupView) -> bool:
-        """Superusers manage every group; others the groups where the platform makes one of
-        their linked accounts an admin or owner."""
+        """Superusers manage every group; others the groups where the platform makes the
+        account they logged in with an admin or owner (never an account linked to it)."""
         if session.superuser:
             return True
         now = time.monotonic()
@@ -112,27 +111,10 @@ class DashboardState:
         return True
 
     async def _is_admin(self, subject: str, group: GroupView) -> bool:
-        identity = self.app.identity
-        platform = group.platform
-        for account in identity.accounts_of(identity.person_of(subject)):
-            account_platform, _, user_id = account.partition(":")
-            if account_platform != platform:
-                continue
-            user = User(platform=platform, id=user_id)
-            if await self.app.level_of(group.scene, user) >= Level.ADMIN:
-                return True
-        return False
-
-    # -- login throttling ---------------------------------------------------------------
-
-    def too_many_failures(self, client: str, limit: int = 10, window: float = 600.0) -> bool:
-        now = time.monotonic()
-        recent = [t for t in self._failures.get(client, []) if now - t < window]
-        self._failures[client] = recent
-        return len(recent) >= limit
-
-    def failed(self, client: str) -> None:
-        self._failures.setdefault(client, []).append(time.monotonic())
+        user = User.from_key(subject)
+        if user.platform != group.platform:
+            return False
+        return await self.app.level_of(group.scene, user) >= Level.ADMIN
 
 
 _states: WeakKeyDictionary[App, DashboardState] = WeakKeyDictionary()

@@ -20,10 +20,13 @@ login_codes = Table(
     "dashboard_login_code",
     metadata,
     Column("digest", String(64), primary_key=True),
+    Column("selector", String(8), nullable=False, unique=True),
     Column("account", String(200), nullable=False),
     Column("expires_at", Float, nullable=False),
+    Column("failures", Integer, nullable=False, server_default="0"),
 )
-"""One-time codes sent to group admins in private; deleted when used."""
+"""One-time codes sent to group admins in private; deleted when used, or after a few wrong
+tries of the code (a try names its code by the first letters, the ``selector``)."""
 
 sessions = Table(
     "dashboard_session",
