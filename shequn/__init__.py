@@ -31,7 +31,7 @@ from shequn.internal.event import (
 )
 from shequn.internal.filters import Filter
 from shequn.internal.groups import KnownGroup
-from shequn.internal.i18n import TranslatableError
+from shequn.internal.i18n import TranslatableError, coded, format_duration
 from shequn.internal.ledger import Outcome, Posting
 from shequn.internal.message import (
     Button,
@@ -43,7 +43,10 @@ from shequn.internal.message import (
     Segment,
     Text,
     well_formed,
+    without_leading_mention,
 )
+from shequn.internal.outbound import Pace
+from shequn.internal.pace import RealTimer, Timer, Window
 from shequn.internal.permission import Level
 from shequn.internal.plugin import Plugin
 from shequn.internal.storage.database import Database
@@ -75,9 +78,11 @@ __all__ = [
     "MessageEvent",
     "NotSupported",
     "Outcome",
+    "Pace",
     "Plugin",
     "Posting",
     "Quoted",
+    "RealTimer",
     "Reply",
     "Scene",
     "SceneKind",
@@ -87,14 +92,19 @@ __all__ = [
     "StopPropagation",
     "SystemClock",
     "Text",
+    "Timer",
     "TranslatableError",
     "UsageError",
     "User",
+    "Window",
     "adapter_settings",
+    "coded",
+    "format_duration",
     "load_settings",
     "parse_delta",
     "parse_duration",
     "scene_from_dict",
     "scene_to_dict",
     "well_formed",
+    "without_leading_mention",
 ]

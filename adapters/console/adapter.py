@@ -4,10 +4,16 @@ It is the core's simulated platform (groups, admins, mutes) with a keyboard: eac
 dispatched and awaited, and the jobs that fell due have run, before the next line is read, so
 a script always gives the same output. Lines starting with ``:`` act on the world instead
 (see :mod:`adapters.console.meta`).
+
+Time: a script is read in a blink, so each message of a script moves the simulated clock
+forward by :data:`SCRIPT_PACE` first, as if typed by a person (the flood rule then sees a
+chat, not a burst). At a terminal the clock runs with the wall clock and the scheduler's own
+loop runs due jobs as they fall due, while the prompt waits.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import sys
@@ -15,13 +21,20 @@ from datetime import datetime, timedelta
 from typing import Any, TextIO
 
 from adapters.console import PLATFORM
-from adapters.console.builder import MetaLine, parse_line
+from adapters.console.builder import PASTE_END, MetaLine, Paste, parse_line
 from adapters.console.exporter import as_note, labelled, render
+from adapters.console.history import History
 from adapters.console.meta import run_meta
 from adapters.console.reader import LineReader, is_interactive
 from adapters.console.world import Seat
-from shequn import App, Message, Scene, User
-from shequn.internal.simulation import SimulatedPlatform
+from shequn import App, Message, Scene, SimulatedClock, User
+from shequn.internal.simulation import SELF_ID, SimulatedPlatform
+
+SCRIPT_PACE = timedelta(seconds=4)
+"""Simulated time between two messages of a script: a person's typing pace. Moderation's
+default flood rule (more than 8 messages in 10 s) never sees more than 3."""
+
+BOT = User(platform=PLATFORM, id=SELF_ID, name="bot", is_bot=True)
 
 
 class ConsoleAdapter(SimulatedPlatform):
@@ -37,7 +50,13 @@ class ConsoleAdapter(SimulatedPlatform):
         self.seat = Seat.start(console.user, console.group)
         self.departed: set[tuple[str, str]] = set()
         """(group, user) for members who left or were kicked: they must ``:join`` again."""
+        self.history = History()
+        """What was said and sent in each scene, for ``:reply N``."""
+        self.paste: Paste | None = None
         self._output_closed = False
+        self._reader: LineReader | None = None
+        self._waiting_prompt: str | None = None
+        """The prompt on screen while the terminal waits for a line (redrawn under output)."""
 
     # -- where we are ----------------------------------------------------------------------
 
@@ -60,6 +79,8 @@ class ConsoleAdapter(SimulatedPlatform):
         return self.t("where.group", group=self.seat.group)
 
     def prompt(self) -> str:
+        if self.paste is not None:
+            return self.t("prompt.paste")
         if self.seat.group is None:
             return self.t("prompt.private", user=self.seat.user)
         return self.t("prompt.group", user=self.seat.user, group=self.seat.group)
@@ -74,8 +95,13 @@ class ConsoleAdapter(SimulatedPlatform):
     def write(self, text: str) -> None:
         if self._output_closed:
             return
+        prompt = self._waiting_prompt
         try:
-            print(text, file=self.out, flush=True)
+            if prompt is None:
+                print(text, file=self.out, flush=True)
+            else:  # a job spoke while the prompt waits: print above it, then redraw it
+                typed = self._reader.pending_input() if self._reader is not None else ""
+                print(f"\r\x1b[K{text}\n{prompt}{typed}", end="", file=self.out, flush=True)
         except BrokenPipeError:
             # The reader of our output went away (``| head``): stop quietly.
             self._output_closed = True
@@ -94,30 +120,50 @@ class ConsoleAdapter(SimulatedPlatform):
         if hasattr(self.out, "reconfigure"):
             with contextlib.suppress(ValueError, OSError):
                 self.out.reconfigure(errors="replace")
-        reader = LineReader(interactive=self.interactive)
+        reader = self._reader = LineReader(interactive=self.interactive)
         # No prompt in a transcript: ``python bot.py > log.txt`` at a terminal.
         prompting = self.interactive and _is_terminal(self.out)
+        ticker: asyncio.Task[None] | None = None
         if self.interactive:
             self.note("banner", user=self.seat.user, where=self.where())
+            # Nobody types on cue: due jobs (a quiz question's 30 s) run on their own.
+            ticker = asyncio.create_task(self.app.scheduler.run_forever(), name="console-jobs")
         waiting = False
         try:
             while not self._output_closed:
                 waiting = True
-                line = await reader.readline(self.prompt() if prompting else "")
+                prompt = self.prompt() if prompting else ""
+                self._waiting_prompt = prompt or None
+                try:
+                    line = await reader.readline(prompt)
+                finally:
+                    self._waiting_prompt = None
                 waiting = False
                 if line is None:
                     if self.interactive:
                         self.write("")
+                    if self.paste is not None:  # the end of input ends the paste too
+                        await self.end_paste()
                     return
                 if not await self.handle(line):
                     return
         finally:
+            if ticker is not None:
+                ticker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ticker
             if waiting and self.interactive:  # stopped at the prompt (Ctrl-C): end its line
                 self.write("")
             reader.close()
 
     async def handle(self, line: str) -> bool:
         """Act on one line and run the jobs due by then; False when the console should end."""
+        if self.paste is not None:
+            if line.strip() == PASTE_END:
+                await self.end_paste()
+            else:
+                self.paste.add(line)
+            return True
         parsed = parse_line(line)
         if parsed is None:
             return True
@@ -129,12 +175,36 @@ class ConsoleAdapter(SimulatedPlatform):
         await self.app.scheduler.run_due()
         return True
 
-    async def say(self, text: str) -> None:
-        """Post ``text`` as the current speaker where they are, if the platform lets them."""
+    async def end_paste(self) -> None:
+        """Send what ``:paste`` collected as one message (nothing: say so)."""
+        paste, self.paste = self.paste, None
+        if paste is None:
+            return
+        text = paste.text
+        if not text.strip():
+            self.note("paste.empty")
+            return
+        await self.say(text, reply_to=paste.reply_to)
+        await self.app.scheduler.run_due()
+
+    async def say(self, text: str, *, reply_to: str | None = None) -> None:
+        """Post ``text`` as the current speaker where they are, if the platform lets them;
+        with ``reply_to``, as a reply quoting that message."""
+        await self._pace()
         user, group = self.seat.user, self.seat.group
         if group is not None and not self.may_speak(user, group):
             return
-        await self.app.dispatch(self.message_event(user, text, group))
+        event = self.message_event(user, text, group, reply_to=reply_to)
+        self.history.add(event.scene.key, event.message_id)
+        await self.app.dispatch(event)
+
+    async def _pace(self) -> None:
+        """In a script, let a person's typing time pass (and the jobs due meanwhile run)."""
+        clock = self.app.clock
+        if self.interactive or not isinstance(clock, SimulatedClock):
+            return
+        clock.advance(SCRIPT_PACE)
+        await self.app.scheduler.run_due()
 
     def may_speak(self, user: str, group: str) -> bool:
         """What a real platform would refuse: banned, removed or muted members."""
@@ -156,7 +226,10 @@ class ConsoleAdapter(SimulatedPlatform):
 
     async def send(self, scene: Scene, message: Message) -> str:
         self.write(labelled(render(message), self._label(scene)))
-        return self.next_id()
+        message_id = self.next_id()
+        self.remember(message_id, BOT, message)
+        self.history.add(scene.key, message_id)
+        return message_id
 
     def _label(self, scene: Scene) -> str:
         """Empty for the scene you are in; else where the message went."""

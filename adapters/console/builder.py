@@ -6,7 +6,7 @@ message whose ``@name`` words become mentions (the core's simulated-platform bui
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shequn import Message
 from shequn.internal.simulation import build_message
@@ -20,6 +20,8 @@ class MetaLine:
 
     name: str
     args: tuple[str, ...]
+    rest: str = field(default="", compare=False)
+    """The line after the name as typed (spacing kept), for meta-lines that carry a message."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,25 @@ class Say:
 
 Line = MetaLine | Say | None
 
+PASTE_END = META + "end"
+"""The line that ends ``:paste``."""
+
+
+@dataclass
+class Paste:
+    """Lines collected by ``:paste`` (or ``:reply N`` without text) until ``:end``: one
+    message, sent as typed (no line in it is a meta-line)."""
+
+    reply_to: str | None = None
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, line: str) -> None:
+        self.lines.append(line.rstrip("\r\n"))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines).strip("\n")
+
 
 def parse_line(line: str) -> Line:
     """Classify a line; ``None`` for a blank one (nothing to do)."""
@@ -47,5 +68,6 @@ def parse_line(line: str) -> Line:
         words = text[1:].split()
         if not words:
             return MetaLine("", ())
-        return MetaLine(words[0].lower(), tuple(words[1:]))
+        rest = text[1:].lstrip().removeprefix(words[0]).lstrip()
+        return MetaLine(words[0].lower(), tuple(words[1:]), rest)
     return Say(text)

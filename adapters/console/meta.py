@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from adapters.console.builder import META, MetaLine
-from adapters.console.exporter import as_note
+from adapters.console.builder import META, PASTE_END, MetaLine, Paste
+from adapters.console.exporter import as_note, render
 from adapters.console.world import valid_name
 from shequn import SimulatedClock, parse_duration
 
@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from adapters.console.adapter import ConsoleAdapter
 
 Handler = Callable[["ConsoleAdapter", tuple[str, ...]], Awaitable[bool]]
+LineHandler = Callable[["ConsoleAdapter", MetaLine], Awaitable[bool]]
+"""For meta-lines that carry a message and need the line as typed (``:reply 1 TEXT``)."""
+
+LISTED = 5
+"""Messages ``:reply`` without a number lists."""
+SHOWN_CHARS = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +34,7 @@ class MetaCommand:
     name: str
     usage: str
     """Shown by ``:help`` and on wrong use, e.g. ``:join NAME [by INVITER]``."""
-    handler: Handler
+    run: LineHandler
     aliases: tuple[str, ...] = ()
 
 
@@ -36,12 +42,26 @@ COMMANDS: dict[str, MetaCommand] = {}
 _ALIASES: dict[str, MetaCommand] = {}
 
 
+def _register(command: MetaCommand) -> None:
+    COMMANDS[command.name] = command
+    for word in (command.name, *command.aliases):
+        _ALIASES[word] = command
+
+
 def meta(name: str, usage: str, *aliases: str) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
-        command = MetaCommand(name, META + usage, handler, aliases)
-        COMMANDS[name] = command
-        for word in (name, *aliases):
-            _ALIASES[word] = command
+        async def run(console: ConsoleAdapter, line: MetaLine) -> bool:
+            return await handler(console, line.args)
+
+        _register(MetaCommand(name, META + usage, run, aliases))
+        return handler
+
+    return register
+
+
+def meta_line(name: str, usage: str, *aliases: str) -> Callable[[LineHandler], LineHandler]:
+    def register(handler: LineHandler) -> LineHandler:
+        _register(MetaCommand(name, META + usage, handler, aliases))
         return handler
 
     return register
@@ -56,7 +76,7 @@ async def run_meta(console: ConsoleAdapter, line: MetaLine) -> bool:
         else:
             console.note("unknown", name=META + line.name)
         return True
-    return await command.handler(console, line.args)
+    return await command.run(console, line)
 
 
 def _usage(console: ConsoleAdapter, name: str) -> bool:
@@ -230,6 +250,63 @@ async def _owner(console: ConsoleAdapter, args: tuple[str, ...]) -> bool:
 @meta("member", "member [NAME]")
 async def _member(console: ConsoleAdapter, args: tuple[str, ...]) -> bool:
     return await _set_role(console, args, "member")
+
+
+# -- messages ------------------------------------------------------------------------------
+
+
+@meta("paste", "paste")
+async def _paste(console: ConsoleAdapter, args: tuple[str, ...]) -> bool:
+    if args:
+        return _usage(console, "paste")
+    _start_paste(console, None)
+    return True
+
+
+def _start_paste(console: ConsoleAdapter, reply_to: str | None) -> None:
+    console.paste = Paste(reply_to=reply_to)
+    console.note("paste.start", end=PASTE_END)
+
+
+@meta_line("reply", "reply [N [TEXT]]", "re")
+async def _reply(console: ConsoleAdapter, line: MetaLine) -> bool:
+    """``:reply N TEXT``: reply to the N-th latest message here; ``:reply N``: paste the
+    reply; ``:reply``: list the latest messages with their numbers."""
+    scene = console.current_scene().key
+    if not line.args:
+        _list_recent(console, scene)
+        return True
+    number = line.args[0]
+    if not number.isdecimal():
+        return _usage(console, "reply")
+    message_id = console.history.back(scene, int(number))
+    if message_id is None:
+        console.note("reply.none", number=number)
+        return True
+    text = line.rest[len(number) :].strip()
+    if not text:
+        _start_paste(console, message_id)
+    else:
+        await console.say(text, reply_to=message_id)
+    return True
+
+
+def _list_recent(console: ConsoleAdapter, scene: str) -> None:
+    ids = console.history.latest(scene, LISTED)
+    if not ids:
+        console.note("reply.nothing")
+        return
+    lines = [console.t("reply.header")]
+    for number, message_id in enumerate(ids, start=1):
+        known = console.recent.get(message_id)
+        if known is None:
+            continue
+        author, message = known
+        text = " ".join(render(message).split())
+        if len(text) > SHOWN_CHARS:
+            text = text[: SHOWN_CHARS - 1] + "…"
+        lines.append(f"  {number}. {author.display_name}: {text}")
+    console.write(as_note("\n".join(lines)))
 
 
 # -- time ----------------------------------------------------------------------------------

@@ -45,6 +45,16 @@ class LineReader:
         self._requests.put((prompt, future, loop))
         return await future
 
+    def pending_input(self) -> str:
+        """What was typed at the prompt so far (to redraw it under output), if known."""
+        if not self.interactive:
+            return ""
+        try:
+            import readline
+        except ImportError:
+            return ""
+        return readline.get_line_buffer()
+
     def close(self) -> None:
         """Give the terminal back as it was, even if a read was interrupted mid-line."""
         if self._terminal is not None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import discord
 import yarl
+from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
@@ -23,11 +24,13 @@ from adapters.discord import PLATFORM, slash
 from adapters.discord.builder import (
     button_event,
     command_event,
+    interaction_scene,
     joined_event,
     left_event,
     message_event,
 )
 from adapters.discord.exporter import export, is_id
+from adapters.discord.interaction_payload import InteractionPayloads, member_defaults
 from adapters.discord.invite_store import InviteStore
 from adapters.discord.invites import InviteInfo, InviteTracker, Personal
 from adapters.discord.media import clean_payload
@@ -37,6 +40,7 @@ from shequn import (
     Adapter,
     App,
     Capabilities,
+    JobContext,
     Level,
     Message,
     NotSupported,
@@ -54,6 +58,10 @@ MAX_TIMEOUT = timedelta(days=28)
 """Discord's longest timeout."""
 INTERACTION_TTL = 15 * 60.0
 """An interaction's token is valid for 15 minutes; after that it cannot come back."""
+BUTTON = 2
+"""The component type of a button."""
+SUGGEST_WITHIN = 2.0
+"""Seconds a plugin's choices may take: Discord drops an autocomplete answer after 3."""
 
 
 class DiscordAdapter(Adapter):
@@ -84,7 +92,13 @@ class DiscordAdapter(Adapter):
         self._interactions = RecentKeys(capacity=10_000, ttl=INTERACTION_TTL)
         self._synced = False
         self._saved_urls: tuple[str, yarl.URL] | None = None
-        _guard_parsers(self.client)
+        self._payloads = InteractionPayloads(
+            self.client._connection, lambda: self.client.application_id
+        )
+        _guard_parsers(
+            self.client,
+            {"INTERACTION_CREATE": self._payloads.prepare, "GUILD_MEMBER_ADD": member_defaults},
+        )
         for handler in (
             self.on_ready,
             self.on_message,
@@ -161,8 +175,15 @@ class DiscordAdapter(Adapter):
             what = translator.translate(PLATFORM, locale, f"option.{kind}")
             return translator.translate(PLATFORM, locale, "option", name=param.name, kind=what)
 
+        def describe_admin(top: str, locale: str) -> str:
+            return translator.translate(PLATFORM, locale, "slash.admin_group", name=top)
+
         return slash.build(
-            self.app.registry.unique_commands(), describe, describe_option, self.app.settings.locale
+            self.app.registry.unique_commands(),
+            describe,
+            describe_option,
+            self.app.settings.locale,
+            describe_admin,
         )
 
     async def sync_commands(self) -> None:
@@ -215,26 +236,36 @@ class DiscordAdapter(Adapter):
         await _safely("interaction", self._on_interaction(interaction))
 
     async def _on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        channel_id = self._payloads.channel_id(interaction.id)
         # An interaction can be answered once: a repeated delivery must not try again.
         if not self._interactions.first_time(str(interaction.id), time.monotonic()):
             log.debug("interaction %s delivered again: skipped", interaction.id)
             return
         data: Mapping[str, Any] = interaction.data or {}
-        if interaction.type is discord.InteractionType.application_command:
-            await self._on_command(interaction, data)
-        elif interaction.type is discord.InteractionType.component:
-            custom_id = data.get("custom_id")
-            if not isinstance(custom_id, str):
-                log.warning("component interaction %s without custom_id: skipped", interaction.id)
-                return
-            # Acknowledge at once, so the member's client stops waiting.
+        scene = interaction_scene(interaction, channel_id)
+        kind = interaction.type
+        if kind is discord.InteractionType.application_command:
+            await self._on_command(interaction, scene, data)
+        elif kind is discord.InteractionType.autocomplete:
+            await self._on_autocomplete(interaction, scene, data)
+        elif kind in (discord.InteractionType.component, discord.InteractionType.modal_submit):
+            # Acknowledge at once, so the member's client stops waiting, however long the
+            # handlers take.
             await interaction.response.defer()
-            await self.app.dispatch(button_event(interaction, custom_id, self.bot_id))
+            custom_id = data.get("custom_id")
+            if kind is discord.InteractionType.modal_submit:
+                log.debug("modal %r submitted: acknowledged (the bot opens no modals)", custom_id)
+            elif data.get("component_type") != BUTTON:
+                log.info("component %r is not a button (the bot sends only buttons)", custom_id)
+            elif isinstance(custom_id, str):
+                await self.app.dispatch(button_event(interaction, scene, custom_id, self.bot_id))
+            else:
+                log.warning("component interaction %s without custom_id: skipped", interaction.id)
         else:
-            log.debug("interaction of type %s ignored", interaction.type)
+            log.debug("interaction of type %s ignored", kind)
 
     async def _on_command(
-        self, interaction: discord.Interaction[Any], data: Mapping[str, Any]
+        self, interaction: discord.Interaction[Any], scene: Scene, data: Mapping[str, Any]
     ) -> None:
         prefix = self.app.settings.commands.prefixes[0]
         found = slash.invocation(self.slash.routes, data, prefix, PLATFORM)
@@ -244,7 +275,7 @@ class DiscordAdapter(Adapter):
             )
             await interaction.response.send_message(self.t(None, "slash.unknown"), ephemeral=True)
             return
-        event = command_event(interaction, found.message, self.bot_id)
+        event = command_event(interaction, scene, found.message, self.bot_id)
         reply = InteractionReply(interaction, event.scene)
         await answer(
             reply,
@@ -252,6 +283,31 @@ class DiscordAdapter(Adapter):
             self.options.defer_after,
             self.t(event.scene, "slash.done"),
         )
+
+    async def _on_autocomplete(
+        self, interaction: discord.Interaction[Any], scene: Scene, data: Mapping[str, Any]
+    ) -> None:
+        """Suggest the current values of the argument being typed (always answered, maybe
+        with none)."""
+        suggested: list[tuple[str, str | int | float]] = []
+        found = slash.focus(self.slash.routes, data)
+        if found is not None and self._may_suggest(found.command, scene):
+            ctx = JobContext(self.app, found.command.plugin, scene)
+            try:
+                listed = await asyncio.wait_for(found.source(ctx), SUGGEST_WITHIN)
+            except Exception:
+                log.warning("choices for /%s failed", found.command.name, exc_info=True)
+                listed = []
+            suggested = slash.suggestions(found, listed)
+        await interaction.response.autocomplete(
+            [app_commands.Choice(name=name, value=value) for name, value in suggested]
+        )
+
+    def _may_suggest(self, command: CommandSpec, scene: Scene) -> bool:
+        """Only where the command would run: its plugin on in the group, a group if needed."""
+        if scene.is_private and command.group_only:
+            return False
+        return self.app.group_settings.is_enabled(command.plugin, scene.group_key)
 
     async def on_member_join(self, member: discord.Member) -> None:
         await _safely("member join", self._on_member_join(member))
@@ -469,17 +525,22 @@ def _make_client(options: DiscordSettings) -> discord.Client:
 MESSAGE_EVENTS = frozenset({"MESSAGE_CREATE", "MESSAGE_UPDATE"})
 
 
-def _guard_parsers(client: discord.Client) -> None:
+def _guard_parsers(client: discord.Client, prepare: Mapping[str, Callable[[Any], None]]) -> None:
     """A gateway event discord.py cannot parse is logged and skipped, not fatal; a message
-    loses only its malformed attachments or stickers, not its text."""
+    loses only its malformed attachments or stickers, not its text. ``prepare`` fixes the
+    payloads of other events (by name) before discord.py reads them."""
     state = client._connection
     parsers: dict[str, Callable[[Any], Any]] = state.parsers
 
     def guarded(name: str, parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        fix = prepare.get(name)
+
         def run(data: Any) -> Any:
             try:
                 if name in MESSAGE_EVENTS:
                     clean_payload(data, state)
+                elif fix is not None:
+                    fix(data)
                 return parse(data)
             except Exception:
                 log.warning("skipped a malformed %s event: %.300r", name, data, exc_info=True)

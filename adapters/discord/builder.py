@@ -30,6 +30,7 @@ from shequn import (
     Segment,
     Text,
     User,
+    without_leading_mention,
 )
 
 _MENTION = re.compile(r"<@!?(\d{1,20})>")
@@ -69,6 +70,23 @@ def scene_of(channel: Any, guild: discord.Guild | None, user: User) -> Scene:
     return channel_scene(channel.id, str(getattr(channel, "name", "") or ""), guild.id, guild.name)
 
 
+def interaction_scene(interaction: discord.Interaction[Any], channel_id: int | None) -> Scene:
+    """Where an interaction happened, also when it came without its channel object (only
+    ``channel_id``, or neither: then the server itself, or a private chat outside servers)."""
+    user = user_of(interaction.user)
+    if interaction.guild_id is None:
+        return private_scene(user)
+    guild = interaction.guild
+    guild_name = guild.name if guild is not None and guild.name else ""
+    channel = interaction.channel
+    if channel is not None:
+        name = str(getattr(channel, "name", "") or "")
+        return channel_scene(channel.id, name, interaction.guild_id, guild_name)
+    if channel_id is not None:
+        return channel_scene(channel_id, "", interaction.guild_id, guild_name)
+    return guild_scene(interaction.guild_id, guild_name)
+
+
 def segments(content: str, names: dict[str, str]) -> Message:
     """Text with ``<@id>`` / ``<@!id>`` turned into :class:`Mention` segments."""
     out: list[Segment] = []
@@ -84,17 +102,6 @@ def segments(content: str, names: dict[str, str]) -> Message:
     return Message(out)
 
 
-def _without_leading_mention(message: Message, bot_id: str) -> Message:
-    """``@bot !signin`` reads as ``!signin`` (the bot was addressed)."""
-    if message and isinstance(message[0], Mention) and message[0].user_id == bot_id:
-        rest = list(message[1:])
-        if rest and isinstance(rest[0], Text):
-            stripped = rest[0].text.lstrip()
-            rest = [Text(stripped), *rest[1:]] if stripped else rest[1:]
-        return Message(rest)
-    return message
-
-
 def message_event(message: discord.Message, bot_id: str) -> MessageEvent | None:
     """A :class:`MessageEvent`, or None for what the bot should not see (bots, system posts)."""
     if message.author.bot or message.type not in (
@@ -104,10 +111,11 @@ def message_event(message: discord.Message, bot_id: str) -> MessageEvent | None:
         return None
     user = user_of(message.author)
     names = {str(m.id): m.display_name for m in message.mentions}
-    text = _without_leading_mention(segments(message.content, names), bot_id)
+    text, _ = without_leading_mention(segments(message.content, names), bot_id)
     body = Message([*text, *images_of(message, has_text=bool(text.plain_text.strip()))])
     mentioned = any(str(m.id) == bot_id for m in message.mentions)
-    reference = message.reference
+    # Only a reply replies: a crosspost or a forward references the message it copies.
+    reference = message.reference if message.type is discord.MessageType.reply else None
     reply_to = str(reference.message_id) if reference and reference.message_id else None
     replied_to_bot = (
         isinstance(reference.resolved, discord.Message)
@@ -130,14 +138,14 @@ def message_event(message: discord.Message, bot_id: str) -> MessageEvent | None:
 
 
 def command_event(
-    interaction: discord.Interaction[Any], body: Message, bot_id: str
+    interaction: discord.Interaction[Any], scene: Scene, body: Message, bot_id: str
 ) -> MessageEvent:
     """A slash command as the message a member would have typed."""
     user = user_of(interaction.user)
     return MessageEvent(
         id=str(interaction.id),
         platform=PLATFORM,
-        scene=scene_of(interaction.channel, interaction.guild, user),
+        scene=scene,
         user=user,
         time=interaction.created_at,
         self_id=bot_id,
@@ -147,13 +155,15 @@ def command_event(
     )
 
 
-def button_event(interaction: discord.Interaction[Any], data: str, bot_id: str) -> ButtonPressed:
+def button_event(
+    interaction: discord.Interaction[Any], scene: Scene, data: str, bot_id: str
+) -> ButtonPressed:
     user = user_of(interaction.user)
     message = interaction.message
     return ButtonPressed(
         id=str(interaction.id),
         platform=PLATFORM,
-        scene=scene_of(interaction.channel, interaction.guild, user),
+        scene=scene,
         user=user,
         time=interaction.created_at,
         self_id=bot_id,

@@ -1,10 +1,17 @@
 """Slash commands generated from the core's command definitions, and read back.
 
 Each core command becomes an application command with typed options (``str``, ``int``,
-``float``, ``bool``, ``User``, ``Literal`` choices). A two-word name (``signin rank``) becomes a
-subcommand; when the first word is a command too, it is offered as the subcommand ``run``,
-because Discord does not let a command with subcommands be invoked by itself. Chinese aliases
+``float``, ``bool``, ``User``, ``Literal`` choices, autocomplete for arguments with a
+:data:`ChoiceSource`). Discord does not let a command with subcommands be invoked by itself,
+so what a member types bare stays bare: when the first word of ``signin rank`` is a command
+too, ``/signin`` is a plain command and ``signin rank`` becomes ``/signin-rank``. Two-word
+commands without such a base (``event join``) stay subcommands of ``/event``. Chinese aliases
 become ``zh-CN`` name localizations where Discord's name rules allow them.
+
+Discord takes at most 100 top-level commands. Past that, the admin subcommands of the largest
+families are gathered into one group each (``/shop-admin add``); if that is not enough,
+flattened admin subcommands, then flattened member subcommands are left out (logged; they
+still work as prefix commands).
 
 An invocation comes back as the text a member would have typed (``/signin rank``, mentions
 as :class:`Mention` segments), so the core parses, checks permissions and cooldowns exactly as
@@ -15,27 +22,32 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from shequn import Level, Mention, Message, Segment, Text, User
-from shequn.internal.arguments import Param
+from shequn.internal.arguments import Choice, ChoiceSource, Param
 from shequn.internal.plugin import CommandSpec
 
 log = logging.getLogger("shequn.discord")
 
-BASE_SUBCOMMAND = "run"
-"""The subcommand that stands for the first word alone (``/signin run``)."""
+FLAT_JOIN = "-"
+"""``signin rank`` is published as ``signin-rank``."""
+ADMIN_GROUP = "admin"
+ADMIN_GROUP_ZH = "管理"
+"""``shop add`` is published as ``/shop-admin add`` (zh-CN ``/商城-管理``) past the limit."""
 MAX_COMMANDS = 100
 MAX_OPTIONS = 25
 MAX_CHOICES = 25
 MAX_DESCRIPTION = 100
+MAX_CHOICE_TEXT = 100
 MANAGE_GUILD = 1 << 5
 
 # Discord's option types.
 SUB_COMMAND = 1
+SUB_COMMAND_GROUP = 2
 STRING = 3
 INTEGER = 4
 BOOLEAN = 5
@@ -50,6 +62,11 @@ LOCALES: dict[str, tuple[str, ...]] = {"en": ("en-US", "en-GB"), "zh-CN": ("zh-C
 Describe = Callable[[CommandSpec, str], str]
 """(command, locale) -> its one-line help in that locale."""
 DescribeOption = Callable[[Param, str], str]
+DescribeGroup = Callable[[str, str], str]
+"""(first word, locale) -> the one-line help of the group of its admin subcommands."""
+
+# Publishing order when Discord's limit is reached: lower goes first.
+_BARE, _MEMBER_SUB, _ADMIN_SUB = 0, 1, 2
 
 
 def valid_name(name: str) -> bool:
@@ -63,7 +80,23 @@ class SlashCommands:
 
     payload: list[dict[str, Any]] = field(default_factory=list)
     routes: dict[tuple[str, ...], CommandSpec] = field(default_factory=dict)
-    """``("signin", "rank")`` -> the ``signin rank`` command."""
+    """``("signin-rank",)`` -> the ``signin rank`` command; ``("event", "join")`` ->
+    ``event join``."""
+    dropped: list[str] = field(default_factory=list)
+    """Top-level names left out by Discord's limit of 100."""
+
+
+@dataclass
+class _Entry:
+    rank: int
+    command: dict[str, Any]
+    routes: dict[tuple[str, ...], CommandSpec]
+    zh: str | None
+    family: str = ""
+    """The first word of the command's name."""
+    word: str = ""
+    spec: CommandSpec | None = None
+    """For a flattened subcommand: its second word and its command."""
 
 
 def build(
@@ -71,6 +104,7 @@ def build(
     describe: Describe,
     describe_option: DescribeOption,
     default_locale: str = "en",
+    describe_admin: DescribeGroup | None = None,
 ) -> SlashCommands:
     """Application commands for ``commands`` (the registry's unique commands)."""
     tops: dict[str, CommandSpec] = {}
@@ -84,35 +118,35 @@ def build(
             tops[words[0]] = spec
         else:
             children.setdefault(words[0], {})[words[1]] = spec
-    result = SlashCommands()
-    zh_used: set[str] = set()
+    leaf = partial(_leaf, describe=describe, describe_option=describe_option, locale=default_locale)
+    entries: list[_Entry] = []
     for top in sorted({*tops, *children}):
-        if len(result.payload) >= MAX_COMMANDS:
-            log.warning(
-                "more than %d commands: /%s and later ones are not published", MAX_COMMANDS, top
-            )
-            break
         base, subs = tops.get(top), children.get(top, {})
-        if not subs:
-            assert base is not None
-            command = _leaf(base, top, describe, describe_option, default_locale)
+        if base is not None:
+            command = leaf(base, top)
             command.update(_top_fields(base))
-            _localize_name(command, _zh_alias(base, 0), zh_used)
-            result.payload.append(command)
-            result.routes[(top,)] = base
+            entries.append(_Entry(_BARE, command, {(top,): base}, _zh_alias(base, 0), top))
+            for word, spec in subs.items():
+                name = f"{top}{FLAT_JOIN}{word}"
+                if not valid_name(name):
+                    log.warning("command %r cannot be a Discord slash command: too long", spec.name)
+                    continue
+                command = leaf(spec, name)
+                command.update(_top_fields(spec))
+                rank = _MEMBER_SUB if spec.permission is Level.MEMBER else _ADMIN_SUB
+                route: dict[tuple[str, ...], CommandSpec] = {(name,): spec}
+                entries.append(_Entry(rank, command, route, _zh_flat(spec), top, word, spec))
             continue
-        if base is not None and BASE_SUBCOMMAND not in subs:
-            subs = {BASE_SUBCOMMAND: base, **subs}
         options: list[dict[str, Any]] = []
+        routes: dict[tuple[str, ...], CommandSpec] = {}
         sub_zh: set[str] = set()
         for word, spec in list(subs.items())[:MAX_OPTIONS]:
-            option = _leaf(spec, word, describe, describe_option, default_locale)
+            option = leaf(spec, word)
             option["type"] = SUB_COMMAND
-            if spec is not base:
-                _localize_name(option, _zh_alias(spec, 1), sub_zh)
+            _localize_name(option, _zh_alias(spec, 1), sub_zh)
             options.append(option)
-            result.routes[(top, word)] = spec
-        leader = base or next(iter(subs.values()))
+            routes[(top, word)] = spec
+        leader = next(iter(subs.values()))
         command = {
             "type": 1,
             "name": top,
@@ -121,13 +155,95 @@ def build(
             "options": options,
         }
         command.update(_top_fields(*subs.values()))
-        _localize_name(command, _zh_group(subs.values()), zh_used)
-        result.payload.append(command)
+        entries.append(_Entry(_BARE, command, routes, _zh_group(subs.values()), top))
+    if len(entries) > MAX_COMMANDS:
+        group_help = describe_admin or (lambda top, locale: top)
+        entries = _fold_admin(entries, partial(_admin_group, leaf, group_help, default_locale))
+    return _published(entries)
+
+
+def _fold_admin(
+    entries: list[_Entry], group: Callable[[str, list[_Entry]], _Entry]
+) -> list[_Entry]:
+    """Gather admin subcommands into one group per family, largest first, until the
+    commands fit."""
+    names = {e.command["name"] for e in entries}
+    families: dict[str, list[_Entry]] = {}
+    for entry in entries:
+        if entry.rank == _ADMIN_SUB:
+            families.setdefault(entry.family, []).append(entry)
+    for top, members in sorted(families.items(), key=lambda item: (-len(item[1]), item[0])):
+        if len(entries) <= MAX_COMMANDS:
+            break
+        name = f"{top}{FLAT_JOIN}{ADMIN_GROUP}"
+        if not 2 <= len(members) <= MAX_OPTIONS or name in names or not valid_name(name):
+            continue
+        folded = {id(m) for m in members}
+        base_zh = next((e.zh for e in entries if e.family == top and e.rank == _BARE), None)
+        made = group(name, members)
+        made.zh = f"{base_zh}{FLAT_JOIN}{ADMIN_GROUP_ZH}" if base_zh else None
+        entries = [e for e in entries if id(e) not in folded] + [made]
+    return entries
+
+
+def _admin_group(
+    leaf: Callable[[CommandSpec, str], dict[str, Any]],
+    describe: DescribeGroup,
+    locale: str,
+    name: str,
+    members: list[_Entry],
+) -> _Entry:
+    top = members[0].family
+    options: list[dict[str, Any]] = []
+    routes: dict[tuple[str, ...], CommandSpec] = {}
+    sub_zh: set[str] = set()
+    specs = [m.spec for m in members if m.spec is not None]
+    for spec in specs:
+        word = spec.name.split()[1]
+        option = leaf(spec, word)
+        option["type"] = SUB_COMMAND
+        _localize_name(option, _zh_alias(spec, 1), sub_zh)
+        options.append(option)
+        routes[(name, word)] = spec
+    command = {
+        "type": 1,
+        "name": name,
+        "description": _clip(describe(top, locale)) or name,
+        "description_localizations": _localized(partial(describe, top)),
+        "options": options,
+    }
+    command.update(_top_fields(*specs))
+    return _Entry(_ADMIN_SUB, command, routes, None, top)
+
+
+def _published(entries: list[_Entry]) -> SlashCommands:
+    """The first :data:`MAX_COMMANDS` entries by rank, in name order, names localized."""
+    ordered = sorted(entries, key=lambda e: (e.rank, str(e.command["name"])))
+    kept, left = ordered[:MAX_COMMANDS], ordered[MAX_COMMANDS:]
+    result = SlashCommands(dropped=[e.command["name"] for e in left])
+    if left:
+        log.warning(
+            "Discord takes %d commands, %d are not published (prefix commands still work): %s",
+            MAX_COMMANDS,
+            len(left),
+            ", ".join(result.dropped),
+        )
+    zh_used: set[str] = set()
+    for entry in kept:  # bare commands first claim their Chinese names
+        _localize_name(entry.command, entry.zh, zh_used)
+    for entry in sorted(kept, key=lambda e: str(e.command["name"])):
+        result.payload.append(entry.command)
+        result.routes.update(entry.routes)
     return result
 
 
 def _leaf(
-    spec: CommandSpec, name: str, describe: Describe, describe_option: DescribeOption, locale: str
+    spec: CommandSpec,
+    name: str,
+    *,
+    describe: Describe,
+    describe_option: DescribeOption,
+    locale: str,
 ) -> dict[str, Any]:
     return {
         "type": 1,
@@ -172,6 +288,8 @@ def _options(
                 option["choices"] = [{"name": c[:100], "value": c[:100]} for c in param.kind]
         else:
             option["type"] = _TYPES.get(param.kind, STRING)
+            if param.choices is not None:
+                option["autocomplete"] = True  # suggested as the member types (never both)
         options.append(option)
     # Discord wants required options first; values come back by name, so order is free.
     return sorted(options, key=lambda o: not o["required"])
@@ -204,6 +322,16 @@ def _zh_alias(spec: CommandSpec, index: int) -> str | None:
     return None
 
 
+def _zh_flat(spec: CommandSpec) -> str | None:
+    """The Chinese name of a flattened subcommand: a one-word Chinese alias (``签到排行``),
+    else a two-word one joined (``签到-排行``)."""
+    joined = [FLAT_JOIN.join(a.split()) for a in spec.aliases if not a.isascii()]
+    for name in sorted(joined, key=lambda n: FLAT_JOIN in n):
+        if valid_name(name):
+            return name
+    return None
+
+
 def _zh_group(specs: Iterable[CommandSpec]) -> str | None:
     """The group's Chinese name: the first word of a subcommand's Chinese alias."""
     for spec in specs:
@@ -231,13 +359,10 @@ class Invocation:
     message: Message
 
 
-def invocation(
-    routes: Mapping[tuple[str, ...], CommandSpec],
-    data: Mapping[str, Any],
-    prefix: str,
-    platform: str,
-) -> Invocation | None:
-    """The core command and message for an application command's ``data``; None if unknown."""
+def _walk(
+    routes: Mapping[tuple[str, ...], CommandSpec], data: Mapping[str, Any]
+) -> tuple[CommandSpec, list[Any]] | None:
+    """The command an application command's ``data`` names, and its options."""
     name = data.get("name")
     if not isinstance(name, str):
         return None
@@ -247,13 +372,27 @@ def invocation(
         isinstance(options, list)
         and len(options) == 1
         and isinstance(options[0], dict)
-        and options[0].get("type") in (1, 2)
+        and options[0].get("type") in (SUB_COMMAND, SUB_COMMAND_GROUP)
     ):
         path.append(str(options[0].get("name")))
         options = options[0].get("options") or []
     spec = routes.get(tuple(path))
     if spec is None or not isinstance(options, list):
         return None
+    return spec, options
+
+
+def invocation(
+    routes: Mapping[tuple[str, ...], CommandSpec],
+    data: Mapping[str, Any],
+    prefix: str,
+    platform: str,
+) -> Invocation | None:
+    """The core command and message for an application command's ``data``; None if unknown."""
+    found = _walk(routes, data)
+    if found is None:
+        return None
+    spec, options = found
     values = {str(o.get("name")): o.get("value") for o in options if isinstance(o, dict)}
     resolved = data.get("resolved") or {}
     users = resolved.get("users") if isinstance(resolved, dict) else None
@@ -298,3 +437,61 @@ def _quoted(text: str, rest: bool) -> str:
 
 def _user_name(user: Mapping[str, Any]) -> str:
     return str(user.get("global_name") or user.get("username") or "")
+
+
+# -- autocomplete --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Focus:
+    """The argument a member is filling in, with what they typed so far."""
+
+    command: CommandSpec
+    param: Param
+    source: ChoiceSource
+    typed: str
+
+
+def focus(routes: Mapping[tuple[str, ...], CommandSpec], data: Mapping[str, Any]) -> Focus | None:
+    """The focused option of an autocomplete interaction's ``data``, if it has choices."""
+    found = _walk(routes, data)
+    if found is None:
+        return None
+    spec, options = found
+    focused = next((o for o in options if isinstance(o, dict) and o.get("focused")), None)
+    if focused is None:
+        return None
+    name = str(focused.get("name"))
+    param = next((p for p in spec.params if p.name.lower() == name), None)
+    if param is None or param.choices is None:
+        return None
+    return Focus(spec, param, param.choices, str(focused.get("value") or ""))
+
+
+def suggestions(focus: Focus, choices: Sequence[Choice]) -> list[tuple[str, str | int | float]]:
+    """(label, value) pairs for Discord: those matching what was typed, of the option's type,
+    at most 25."""
+    typed = focus.typed.strip().casefold()
+    out: list[tuple[str, str | int | float]] = []
+    for value, label in choices:
+        if typed and typed not in value.casefold() and typed not in label.casefold():
+            continue
+        converted = _choice_value(focus.param.kind, value)
+        text = " ".join(label.split())[:MAX_CHOICE_TEXT] or value[:MAX_CHOICE_TEXT]
+        if converted is None or not text:
+            continue
+        out.append((text, converted))
+        if len(out) == MAX_CHOICES:
+            break
+    return out
+
+
+def _choice_value(kind: type | tuple[str, ...], value: str) -> str | int | float | None:
+    try:
+        if kind is int:
+            return int(value)
+        if kind is float:
+            return float(value)
+    except ValueError:
+        return None
+    return value[:MAX_CHOICE_TEXT] or None

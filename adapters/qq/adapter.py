@@ -2,7 +2,9 @@
 
 Several QQ accounts may be connected at once. Each group message is handled once, however
 many of the accounts deliver it, and the lowest connected account that is a member of a
-group answers there.
+group answers there. Another of our accounts is the bot too: its joins, mutes and messages
+are the bot's own (see ``HostedAdapter.own``). Long lists go as a merged forward where the
+implementation supports one, else as plain text.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from nonebot.adapters.onebot.v11 import (
     GroupIncreaseNoticeEvent,
     GroupRequestEvent,
 )
+from nonebot.adapters.onebot.v11 import Message as V11Message
 from nonebot.adapters.onebot.v11 import (
     MessageEvent as V11MessageEvent,
 )
 from nonebot.adapters.onebot.v11.exception import ActionFailed
 
 from adapters.qq import PLATFORM, builder
-from adapters.qq.exporter import export
+from adapters.qq.exporter import export, forward_nodes, is_long
 from adapters.qq.ids import BadId, message_number, number
 from adapters.qq.settings import QQSettings
 from shequn import App, Capabilities, Level, Message, NotSupported, Scene, User
@@ -39,6 +42,10 @@ log = logging.getLogger("shequn.qq")
 QUOTE_TIMEOUT = 5.0
 """Seconds to wait for a quoted message before handling the reply without it."""
 REQUEST_MEMORY = 10_000
+FORWARD_NODE_LINES = 20
+"""Lines per node of a merged forward: each node is one message in the folded view."""
+UNSUPPORTED = 1404
+"""The retcode of an action the implementation does not have (go-cqhttp, NapCat)."""
 
 
 class QQAdapter(HostedAdapter):
@@ -56,9 +63,12 @@ class QQAdapter(HostedAdapter):
     def __init__(self, app: App, settings: QQSettings) -> None:
         super().__init__(app)
         self.settings = settings
+        self.pace = settings.pace()
         self.role_cache_seconds = settings.role_cache_seconds
         self._requests: OrderedDict[str, str] = OrderedDict()
         """Join-request flag -> the account that received it (and must answer it)."""
+        self._no_forward: set[str] = set()
+        """Accounts whose implementation has no merged forward: long lists go as text."""
         forward = settings.mode == "forward"
         self.host.register(
             V11Adapter,
@@ -92,11 +102,11 @@ class QQAdapter(HostedAdapter):
             await self._message(bot, event)
         elif isinstance(event, GroupIncreaseNoticeEvent):
             self.accounts.joined(account, str(event.group_id))
-            self.app.submit(builder.member_joined(event, account))
+            self.app.submit(self.own(builder.member_joined(event, account)))
         elif isinstance(event, GroupDecreaseNoticeEvent):
             if event.sub_type == "kick_me" or str(event.user_id) == account:
                 self.accounts.left(account, str(event.group_id))
-            self.app.submit(builder.member_left(event, account))
+            self.app.submit(self.own(builder.member_left(event, account)))
         elif isinstance(event, GroupRequestEvent):
             if event.sub_type != "add":
                 log.info("ignored a group %s request for %s", event.sub_type, event.group_id)
@@ -108,11 +118,11 @@ class QQAdapter(HostedAdapter):
             if muted is None:
                 log.debug("group %s: everyone %s", event.group_id, event.sub_type)
             else:
-                self.app.submit(muted)
+                self.app.submit(self.own(muted))
 
     async def _message(self, bot: Bot, event: V11MessageEvent) -> None:
         account = bot.self_id
-        built = builder.message_event(event, account)
+        built = self.own(builder.message_event(event, account))
         place = built.scene.id
         self.accounts.joined(account, place)
         now = asyncio.get_running_loop().time()
@@ -121,6 +131,8 @@ class QQAdapter(HostedAdapter):
         sender = event.sender
         if sender is not None and sender.role and not built.scene.is_private:
             self.remember_role(place, built.user.id, builder.level_of(sender.role))
+        if not builder.readable(built, event.message):
+            return  # a voice message, a card: the group and the role above are still learnt
         if built.reply_to is not None and self.settings.quote_replies:
             built = await self._with_quote(bot, built)
         self.app.submit(built)
@@ -141,7 +153,10 @@ class QQAdapter(HostedAdapter):
         except Exception as error:
             log.info("quoted message %s not available: %r", reply_to, error)
             return event
-        return replace(event, quoted=builder.quoted(reply_to, data))
+        quoted = builder.quoted(reply_to, data)
+        if quoted.message is None:
+            log.info("quoted message %s came without readable content: %.200r", reply_to, data)
+        return replace(event, quoted=quoted)
 
     def _remember_request(self, flag: str, account: str) -> None:
         self._requests[flag] = account
@@ -158,6 +173,12 @@ class QQAdapter(HostedAdapter):
         if not segments:
             return ""
         bot = self.bot_for(scene.id)
+        settings = self.settings
+        long = is_long(message, settings.forward_lines, settings.forward_chars)
+        if long and bot.self_id not in self._no_forward:
+            forwarded = await self._forward(bot, scene, segments)
+            if forwarded is not None:
+                return forwarded
         if scene.is_private:
             result = await bot.call_api(
                 "send_private_msg",
@@ -168,6 +189,25 @@ class QQAdapter(HostedAdapter):
             result = await bot.call_api(
                 "send_group_msg", group_id=number(scene.id, "group id"), message=segments
             )
+        return str(result.get("message_id", "")) if isinstance(result, dict) else ""
+
+    async def _forward(self, bot: Bot, scene: Scene, segments: V11Message) -> str | None:
+        """Send as a merged forward (合并转发); None when the implementation refused, and the
+        caller sends plain messages instead. An implementation without the action (retcode
+        1404) is not asked again."""
+        nodes = forward_nodes(segments, self.settings.forward_name, bot.self_id, FORWARD_NODE_LINES)
+        if scene.is_private:
+            api = "send_private_forward_msg"
+            target = {"user_id": number(scene.id.removeprefix("private:"), "user id")}
+        else:
+            api, target = "send_group_forward_msg", {"group_id": number(scene.id, "group id")}
+        try:
+            result = await bot.call_api(api, messages=nodes, **target)
+        except ActionFailed as error:
+            if error.info.get("retcode") == UNSUPPORTED:
+                self._no_forward.add(bot.self_id)
+            log.info("%s refused in %s, sending plain text: %s", api, scene.key, error)
+            return None
         return str(result.get("message_id", "")) if isinstance(result, dict) else ""
 
     # -- actions -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ image. Other segment types are left out.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +22,7 @@ from nonebot.adapters.onebot.v11 import Message as V11Message
 from nonebot.adapters.onebot.v11 import (
     MessageEvent as V11MessageEvent,
 )
+from nonebot.compat import type_validate_python
 
 from adapters.qq import PLATFORM
 from shequn import (
@@ -44,6 +46,8 @@ FACE = "[表情]"
 DIALECT = replace(onebot.V11, placeholders={"face": FACE})
 
 ROLES = {"owner": Level.OWNER, "admin": Level.ADMIN}
+
+log = logging.getLogger("shequn.qq")
 
 
 def group_scene(group_id: int | str) -> Scene:
@@ -107,11 +111,14 @@ def quoted(message_id: str, data: Any) -> Quoted:
     content: Message | None = None
     raw = data.get("message")
     if isinstance(raw, list | str):
-        try:
-            content, _, _ = segments(V11Message(raw), "")
+        try:  # array form (NapCat's and Lagrange's default) or a CQ-code string
+            content, _, _ = segments(type_validate_python(V11Message, raw), "")
         except Exception:  # an implementation's odd segment: keep the author at least
             content = None
     return Quoted(message_id=message_id, user=author, message=content)
+
+
+readable = onebot.readable
 
 
 def notice(

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from shequn import Pace
+
 
 class QQSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -24,11 +26,33 @@ class QQSettings(BaseModel):
     """How long a member's role (owner/admin/member) is remembered."""
     quote_replies: bool = True
     """Fetch the quoted message of a reply (``get_msg``) so plugins see what it answers."""
+    forward_lines: int = Field(default=15, ge=0)
+    """A message of more lines than this (leaderboards, ``/help``, rosters) goes as a merged
+    forward (合并转发), shown folded; plain text where the implementation lacks it. 0: never."""
+    forward_chars: int = Field(default=1500, ge=0)
+    """The same for a message longer than this many characters. 0: never by length."""
+    forward_name: str = "Shequn"
+    """The sender name shown on each message inside a merged forward."""
+    group_messages_per_second: float = Field(default=1.0, gt=0)
+    """How fast the bot writes in one chat (group or private). QQ publishes no bot limit for
+    personal accounts; accounts that send fast get risk-controlled (风控), so replies beyond
+    this wait and leave merged, one reply a line."""
+    messages_per_minute: int = Field(default=20, ge=1)
+    """Messages one bot account sends per minute across all its chats."""
+    max_text: int = Field(default=4500, ge=100)
+    """Longest text of one message: merged replies are split below it. About 5,000
+    characters is the most one QQ message carries (go-cqhttp's author, go-cqhttp issue
+    #744); the margin keeps clear of it. Merges longer than ``forward_lines`` or
+    ``forward_chars`` still go folded, as a merged forward."""
 
     @field_validator("urls", mode="before")
     @classmethod
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
+
+    def pace(self) -> Pace:
+        """The windows the core's outbound queue keeps (and merges replies within)."""
+        return Pace.steady(self.group_messages_per_second, self.messages_per_minute, self.max_text)
 
     @model_validator(mode="after")
     def _complete(self) -> QQSettings:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -20,6 +21,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import (
     BotCommand,
+    BotCommandScopeAllChatAdministrators,
     BotCommandScopeDefault,
     ChatPermissions,
     InlineKeyboardMarkup,
@@ -43,6 +45,13 @@ T = TypeVar("T")
 MIN_MUTE = 30
 """Seconds; Telegram treats a shorter restriction as one for ever."""
 _RIGHTS = ("not enough rights", "need administrator", "chat_admin_required", "can't remove")
+_GONE_TOPIC = ("thread not found", "topic_deleted", "topic_closed", "topic_id_invalid")
+"""How Telegram refuses a send to a forum topic that was deleted or closed meanwhile."""
+
+
+def thread_of(scene: Scene) -> int | None:
+    """The ``message_thread_id`` a send in ``scene`` carries (None: the chat itself)."""
+    return int(scene.thread) if scene.thread.isdigit() else None
 
 
 def _permissions(allowed: bool) -> ChatPermissions:
@@ -88,6 +97,7 @@ class TelegramAdapter(Adapter):
             private_per_second=settings.private_messages_per_second,
             overall_per_second=settings.messages_per_second,
         )
+        self.pace = self.pacer.pace
         self.long_data = LongData()
         self.admins = Admins(self._fetch_admins, settings.admin_cache_seconds)
         self.inbound: Inbound | None = None
@@ -140,25 +150,32 @@ class TelegramAdapter(Adapter):
         await self.publish_commands()
 
     async def publish_commands(self) -> None:
-        """``setMyCommands`` for the default language and for each shipped locale."""
+        """``setMyCommands`` for each audience (members; chat administrators), in the
+        default language and in each shipped locale."""
         plans: list[tuple[str, str | None]] = [(self.app.settings.locale, None)]
         plans.extend(commands.LANGUAGES.items())
-        for locale, code in plans:
-            menu = [
-                BotCommand(command=e.command, description=e.description)
-                for e in commands.menu(self.app, locale)
-            ]
-            try:
-                await self.call(self._set_commands(menu, code))
-            except TelegramAPIError:
-                log.warning("could not set the command menu for %s", code or "default")
+        for audience, level in commands.AUDIENCES.items():
+            for locale, code in plans:
+                menu = [
+                    BotCommand(command=e.command, description=e.description)
+                    for e in commands.menu(self.app, locale, level)
+                ]
+                try:
+                    await self.call(self._set_commands(menu, audience, code))
+                except TelegramAPIError:
+                    log.warning(
+                        "could not set the %s command menu for %s", audience, code or "default"
+                    )
 
     def _set_commands(
-        self, menu: list[BotCommand], code: str | None
+        self, menu: list[BotCommand], audience: str, code: str | None
     ) -> Callable[[], Awaitable[bool]]:
-        return lambda: self.bot.set_my_commands(
-            menu, scope=BotCommandScopeDefault(), language_code=code
+        scope = (
+            BotCommandScopeAllChatAdministrators()
+            if audience == "all_chat_administrators"
+            else BotCommandScopeDefault()
         )
+        return lambda: self.bot.set_my_commands(menu, scope=scope, language_code=code)
 
     async def stop(self) -> None:
         self._stopped.set()
@@ -229,7 +246,24 @@ class TelegramAdapter(Adapter):
 
     async def send(self, scene: Scene, message: Message) -> str:
         """Photos first (the last one captioned when the text fits), then the text; the
-        keyboard rides on the last message. Returns the id of that last message."""
+        keyboard rides on the last message. Returns the id of that last message.
+
+        In a forum topic, everything goes to that topic; if the topic is gone (deleted or
+        closed since, say, a lottery was started in it), to the chat's General topic."""
+        try:
+            return await self._send(scene, message)
+        except TelegramBadRequest as error:
+            if not scene.thread or not any(w in error.message.lower() for w in _GONE_TOPIC):
+                raise
+            log.warning(
+                "topic %s of %s is gone (%s); sending to the chat",
+                scene.thread,
+                scene.key,
+                error.message,
+            )
+        return await self._send(replace(scene, thread=""), message)
+
+    async def _send(self, scene: Scene, message: Message) -> str:
         out = self._export(scene, message)
         chunks = list(out.chunks)
         reply = (
@@ -271,6 +305,7 @@ class TelegramAdapter(Adapter):
             reply_markup=markup,
             reply_parameters=reply,
             parse_mode=None,
+            message_thread_id=thread_of(scene),
         )
 
     def _media(
@@ -281,12 +316,17 @@ class TelegramAdapter(Adapter):
         markup: InlineKeyboardMarkup | None,
         reply: ReplyParameters | None,
     ) -> Callable[[], Awaitable[SentMessage]]:
-        chat = int(scene.id)
+        chat, thread = int(scene.id), thread_of(scene)
         if media.kind == "sticker":
             return lambda: self.bot.send_sticker(
-                chat, media.file, reply_markup=markup, reply_parameters=reply
+                chat,
+                media.file,
+                reply_markup=markup,
+                reply_parameters=reply,
+                message_thread_id=thread,
             )
         captioned: dict[str, Any] = {
+            "message_thread_id": thread,
             "caption": caption.text if caption else None,
             "caption_entities": list(caption.entities) if caption else None,
             "reply_markup": markup,

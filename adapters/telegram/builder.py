@@ -5,6 +5,11 @@ Only mentions become segments; other entities (bold, links, commands) stay text,
 what commands and keywords are matched against. Service messages (``new_chat_members``...)
 are left out: joins and departures come from ``chat_member`` updates, once each.
 
+A message in a forum topic gets a scene carrying the topic (``Scene.thread``), so answers
+and jobs speak there; the topic's creation, which Telegram sends as every such message's
+``reply_to_message``, is not a quote. A leading mention of the bot (``@bot 签到``) marks
+the message as addressed to it and is dropped, so commands and keywords match.
+
 Images become :class:`Image` segments after the caption's text (so a captioned ``/signin``
 is still a command): a photo by its largest size's file id, an image sent as a file and a
 sticker by their file id behind ``telegram:document:`` / ``telegram:sticker:``, because the
@@ -35,6 +40,7 @@ from shequn import (
     Segment,
     Text,
     User,
+    without_leading_mention,
 )
 
 Resolve = Callable[[str], User | None]
@@ -55,16 +61,43 @@ def user_of(account: tg.User) -> User:
     )
 
 
-def scene_of(chat: tg.Chat) -> Scene | None:
-    """Groups, supergroups and private chats; channels are not communities here."""
+def scene_of(chat: tg.Chat, thread: str = "") -> Scene | None:
+    """Groups, supergroups and private chats; channels are not communities here.
+
+    ``thread`` is the forum topic the message came from: answers go back to it, while the
+    scene's key (settings, communities) stays the chat's."""
     if chat.type == "private":
         name = " ".join(p for p in (chat.first_name, chat.last_name) if p) or chat.username or ""
-        return Scene(platform=PLATFORM, kind=SceneKind.PRIVATE, id=str(chat.id), name=name)
+        return Scene(
+            platform=PLATFORM, kind=SceneKind.PRIVATE, id=str(chat.id), name=name, thread=thread
+        )
     if chat.type in ("group", "supergroup"):
         return Scene(
-            platform=PLATFORM, kind=SceneKind.GROUP, id=str(chat.id), name=chat.title or ""
+            platform=PLATFORM,
+            kind=SceneKind.GROUP,
+            id=str(chat.id),
+            name=chat.title or "",
+            thread=thread,
         )
     return None
+
+
+def topic_of(message: tg.Message | tg.InaccessibleMessage) -> str:
+    """The forum topic of ``message`` ("" for the General topic and chats without topics).
+
+    Only ``is_topic_message`` marks a topic: in other supergroups ``message_thread_id`` names
+    a reply thread, which the Bot API cannot send to."""
+    thread = getattr(message, "message_thread_id", None)
+    if getattr(message, "is_topic_message", None) and isinstance(thread, int):
+        return str(thread)
+    return ""
+
+
+def _opens_topic(message: tg.Message, replied: tg.Message) -> bool:
+    """Every message in a topic "replies" to the topic's creation; that is no quote."""
+    return replied.forum_topic_created is not None or (
+        bool(message.is_topic_message) and replied.message_id == message.message_thread_id
+    )
 
 
 def segments(text: str, entities: Sequence[tg.MessageEntity] | None, resolve: Resolve) -> Message:
@@ -142,15 +175,15 @@ class Builder:
     resolve: Resolve
 
     def message(self, message: tg.Message, now: datetime) -> MessageEvent | None:
-        scene = scene_of(message.chat)
+        scene = scene_of(message.chat, topic_of(message))
         if scene is None or message.from_user is None:
             return None
-        body = content(message, self.resolve)
+        body, addressed = without_leading_mention(content(message, self.resolve), self.me.id)
         if not body:
             return None  # service messages, media other than images
         quoted: Quoted | None = None
         replied = message.reply_to_message
-        if replied is not None:
+        if replied is not None and not _opens_topic(message, replied):
             quoted = Quoted(
                 message_id=str(replied.message_id),
                 user=user_of(replied.from_user) if replied.from_user else None,
@@ -158,6 +191,7 @@ class Builder:
             )
         to_me = (
             scene.is_private
+            or addressed
             or any(isinstance(s, Mention) and s.user_id == self.me.id for s in body)
             or (quoted is not None and quoted.user is not None and quoted.user.id == self.me.id)
         )
@@ -178,7 +212,7 @@ class Builder:
     def press(self, query: tg.CallbackQuery, now: datetime) -> ButtonPressed | None:
         if query.message is None or query.data is None:
             return None
-        scene = scene_of(query.message.chat)
+        scene = scene_of(query.message.chat, topic_of(query.message))
         if scene is None:
             return None
         return ButtonPressed(

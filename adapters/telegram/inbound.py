@@ -1,5 +1,8 @@
 """Updates in: validate each update alone, turn it into a Shequn event, or skip it with a log.
 
+An update aiogram rejects for one field still gives its message's text, sender and chat
+(:mod:`.salvage`); polling and the webhook both come through here.
+
 Callback queries are answered here, before any handler runs, so the client's spinner stops
 whatever the plugins do. Joins through a link the bot made for a member are credited to that
 member (see :mod:`adapters.telegram.invites`).
@@ -16,7 +19,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Update
 from pydantic import ValidationError
 
-from adapters.telegram import PLATFORM, builder, invites
+from adapters.telegram import PLATFORM, builder, invites, salvage
 from adapters.telegram.builder import Builder, KnownUsers, user_of
 from adapters.telegram.exporter import LongData
 from shequn import App, Event, MemberJoined, MemberLeft, Scene, User
@@ -58,16 +61,50 @@ class Inbound:
 
     async def event_of(self, raw: Any) -> Event | None:
         """The event ``raw`` stands for; None (logged) for malformed or unhandled updates."""
-        try:
-            update = Update.model_validate(raw, context={"bot": self.bot})
-        except ValidationError as error:
-            ident = raw.get("update_id") if isinstance(raw, dict) else None
-            log.warning("malformed Telegram update %s skipped: %s", ident, error.errors()[:3])
+        update = self.validate(raw)
+        if update is None:
             return None
         try:
             return await self.translate(update)
         except Exception:
             log.exception("Telegram update %s could not be handled", update.update_id)
+            return None
+
+    def validate(self, raw: Any) -> Update | None:
+        """``raw`` as aiogram's ``Update``. When a field fails: fields older recordings lack
+        are given safe defaults (logged at INFO, nothing is lost), else what Shequn reads is
+        rebuilt (see :mod:`.salvage`) and the rest skipped with a warning."""
+
+        def check(data: Any) -> Update:
+            return Update.model_validate(data, context={"bot": self.bot})
+
+        try:
+            return check(raw)
+        except ValidationError as error:
+            ident = raw.get("update_id") if isinstance(raw, dict) else None
+            if isinstance(raw, dict):
+                update, filled, error = salvage.fill(raw, error, check)
+                if update is not None:
+                    log.info(
+                        "Telegram update %s lacked fields; filled with safe defaults: %s",
+                        ident,
+                        ", ".join(filled),
+                    )
+                    return update
+            smaller = salvage.minimal(raw) if isinstance(raw, dict) else None
+            if smaller is not None:
+                try:
+                    update = check(smaller)
+                except ValidationError as again:
+                    update, _, _ = salvage.fill(smaller, again, check)
+                if update is not None:
+                    log.warning(
+                        "Telegram update %s read partly; skipped what failed: %s",
+                        ident,
+                        salvage.where(error),
+                    )
+                    return update
+            log.warning("malformed Telegram update %s skipped: %s", ident, salvage.where(error))
             return None
 
     async def translate(self, update: Update) -> Event | None:

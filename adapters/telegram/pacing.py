@@ -5,19 +5,21 @@ were sent. A message waits for a slot in its chat's window (about 20 a minute in
 second in a private chat) and in the bot-wide window (30 a second). A ``429 Too Many
 Requests`` is waited out (its ``retry_after``) and the same call retried, holding the chat's
 turn; a network error is retried a few times with a growing pause before it is raised.
+The same windows, as :attr:`Pacer.pace`, let the core merge the replies waiting for a full
+group into fewer messages (:mod:`shequn`'s outbound queue) before they reach this pacer.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+
+from shequn import Pace, RealTimer, Timer, Window
 
 log = logging.getLogger("shequn.telegram.pacing")
 
@@ -26,31 +28,9 @@ NETWORK_RETRIES = 3
 NETWORK_PAUSE = 1.0
 PRUNE_AT = 1_000
 """Chats tracked before idle ones are forgotten."""
-
-
-@dataclass
-class Window:
-    """At most ``limit`` acquisitions in any ``period`` seconds (a sliding window)."""
-
-    limit: int
-    period: float
-    clock: Callable[[], float] = time.monotonic
-    _times: deque[float] = field(default_factory=deque)
-
-    async def acquire(self) -> None:
-        while True:
-            now = self.clock()
-            while self._times and self._times[0] <= now - self.period:
-                self._times.popleft()
-            if len(self._times) < self.limit:
-                self._times.append(now)
-                return
-            await asyncio.sleep(self._times[0] + self.period - now)
-
-    @property
-    def idle(self) -> bool:
-        now = self.clock()
-        return not self._times or self._times[-1] <= now - self.period
+TEXT_LIMIT = 4096
+"""Characters of one text message."""
+__all__ = ["Pacer", "Window"]
 
 
 @dataclass
@@ -68,10 +48,19 @@ class Pacer:
         private_per_second: int = 1,
         overall_per_second: int = 30,
         network_pause: float = NETWORK_PAUSE,
+        timer: Timer | None = None,
     ) -> None:
         self.group_per_minute = group_per_minute
         self.private_per_second = private_per_second
-        self.overall = Window(overall_per_second, 1.0)
+        self.timer: Timer = timer or RealTimer()
+        self.overall = Window(overall_per_second, 1.0, self.timer)
+        self.pace = Pace(
+            group=(group_per_minute, 60.0),
+            private=(private_per_second, 1.0),
+            account=(overall_per_second, 1.0),
+            max_text=TEXT_LIMIT,
+        )
+        """The same windows for the core's outbound queue (it merges what would wait)."""
         self.network_pause = network_pause
         self._chats: dict[str, _Chat] = {}
         self.retries = 0
@@ -83,9 +72,9 @@ class Pacer:
             if len(self._chats) >= PRUNE_AT:
                 self._prune()
             if group:
-                window = Window(self.group_per_minute, 60.0)
+                window = Window(self.group_per_minute, 60.0, self.timer)
             else:
-                window = Window(self.private_per_second, 1.0)
+                window = Window(self.private_per_second, 1.0, self.timer)
             state = self._chats[chat] = _Chat(asyncio.Lock(), window)
         return state
 
@@ -119,10 +108,10 @@ class Pacer:
             except TelegramRetryAfter as error:
                 self.retries += 1
                 log.warning("Telegram asks to wait %s s (%s)", error.retry_after, error.method)
-                await asyncio.sleep(max(0, error.retry_after))
+                await self.timer.sleep(max(0, error.retry_after))
             except (TelegramNetworkError, TelegramServerError):
                 failures += 1
                 if failures > NETWORK_RETRIES:
                     raise
                 log.warning("Telegram unreachable, retry %d", failures, exc_info=True)
-                await asyncio.sleep(self.network_pause * failures)
+                await self.timer.sleep(self.network_pause * failures)

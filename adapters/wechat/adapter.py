@@ -40,6 +40,7 @@ class WeChatAdapter(HostedAdapter):
     def __init__(self, app: App, settings: WeChatSettings) -> None:
         super().__init__(app)
         self.settings = settings
+        self.pace = settings.pace()
         self._supported: dict[str, frozenset[str]] = {}
         """Account -> the actions its bridge listed."""
         forward = settings.mode == "forward"
@@ -59,19 +60,20 @@ class WeChatAdapter(HostedAdapter):
     async def on_event(self, bot: Bot, event: Event) -> None:
         account = bot.self_id
         if isinstance(event, V12MessageEvent):
-            built = builder.message_event(event, account)
+            built = self.own(builder.message_event(event, account))
             self.accounts.joined(account, built.scene.id)
             # v12 event ids are the bridge's own: the same message from two accounts differs.
             key = (built.scene.id, built.user.id, event.message_id)
-            if self.accounts.claim(key, account, asyncio.get_running_loop().time()):
+            claimed = self.accounts.claim(key, account, asyncio.get_running_loop().time())
+            if claimed and builder.readable(built, event.message):
                 self.app.submit(built)
         elif isinstance(event, GroupMemberIncreaseEvent):
             self.accounts.joined(account, event.group_id)
-            self.app.submit(builder.member_joined(event, account))
+            self.app.submit(self.own(builder.member_joined(event, account)))
         elif isinstance(event, GroupMemberDecreaseEvent):
             if event.user_id == account:
                 self.accounts.left(account, event.group_id)
-            self.app.submit(builder.member_left(event, account))
+            self.app.submit(self.own(builder.member_left(event, account)))
 
     async def _supported_actions(self, bot: Bot) -> frozenset[str]:
         held = self._supported.get(bot.self_id)

@@ -7,6 +7,7 @@ id). WeChat ids are strings (``wxid_...``, ``...@chatroom``).
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from nonebot.adapters.onebot.v12 import (
@@ -29,6 +30,8 @@ from shequn import (
 )
 from shequn.internal import onebot
 from shequn.internal.onebot import Notice
+
+log = logging.getLogger("shequn.wechat")
 
 
 def group_scene(group_id: str) -> Scene:
@@ -74,6 +77,9 @@ def message_event(event: V12MessageEvent, self_id: str) -> MessageEvent:
         quoted=quoted,
         to_me=to_me or scene.is_private,
     )
+
+
+readable = onebot.readable
 
 
 def notice(event: GroupMemberIncreaseEvent | GroupMemberDecreaseEvent, self_id: str) -> Notice:

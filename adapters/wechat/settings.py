@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from shequn import Pace
+
 KICK_ACTIONS = ("kick_group_member", "wx.kick_group_member", "wx.delete_group_member")
 """Actions that remove a group member, as bridges name them; the first one a bridge lists
 in ``get_supported_actions`` is used."""
@@ -27,11 +29,26 @@ class WeChatSettings(BaseModel):
     kick_action: str = ""
     """The bridge's action that removes a member, when it has one under another name;
     empty: the first of the usual names the bridge lists as supported."""
+    group_messages_per_second: float = Field(default=1.0, gt=0)
+    """How fast the bot writes in one chat (group or private). WeChat publishes no limit for
+    personal accounts; bridge users report warnings ("发送消息过于频繁") when sending faster
+    than about one a second for long (WeixinBot issue #149), so replies beyond this wait
+    and leave merged, one reply a line."""
+    messages_per_minute: int = Field(default=20, ge=1)
+    """Messages one bot account sends per minute across all its chats."""
+    max_text: int = Field(default=2000, ge=100)
+    """Longest text of one message: merged replies are split below it. WeChat's documented
+    text limits are about 2,048 bytes (official accounts and WeCom); bridges of personal
+    accounts carry more, so this is a safe common size."""
 
     @field_validator("urls", mode="before")
     @classmethod
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
+
+    def pace(self) -> Pace:
+        """The windows the core's outbound queue keeps (and merges replies within)."""
+        return Pace.steady(self.group_messages_per_second, self.messages_per_minute, self.max_text)
 
     @model_validator(mode="after")
     def _complete(self) -> WeChatSettings:

@@ -1,5 +1,8 @@
 """``shequn events export [--community KEY]``: every event's figures as CSV on stdout;
-``shequn events export --answers ID``: the answers to that event's sign-up questions."""
+``shequn events export --answers ID``: the answers to that event's sign-up questions.
+
+An unknown community or event is an error (exit code 1, a message on stderr), never an
+empty file that looks like "no sign-ups"."""
 
 from __future__ import annotations
 
@@ -11,8 +14,8 @@ import typer
 
 from shequn.cli import ConfigOption, open_app, settings_for
 
-from .stats import EventStats, community_stats, event_stats, to_csv
-from .store import all_events
+from .stats import community_stats, event_stats, to_csv
+from .store import all_events, get
 from .table import AnswerTable, answer_table, answers_csv
 
 app = typer.Typer(
@@ -20,17 +23,27 @@ app = typer.Typer(
 )
 
 
-async def _load(config: Path | None, community: str) -> list[EventStats]:
+class Unknown(Exception):
+    """What the command names does not exist: the message says which."""
+
+
+async def _figures(config: Path | None, community: str) -> str:
     async with open_app(settings_for(config)) as shequn:
         if community:
+            named = {info.key for info in shequn.identity.communities()}
+            if community not in named and not await shequn.groups.known(community):
+                raise Unknown(f"unknown community {community}")
             found = await shequn.db.read(lambda conn: community_stats(conn, community))
-            return found.events
+            return to_csv(found.events, shequn.group_timezone)
         events = await shequn.db.read(all_events)
-        return [await shequn.db.read(lambda conn, e=e: event_stats(conn, e)) for e in events]  # type: ignore[misc]
+        stats = [await shequn.db.read(lambda conn, e=e: event_stats(conn, e)) for e in events]  # type: ignore[misc]
+        return to_csv(stats, shequn.group_timezone)
 
 
 async def _answers(config: Path | None, event_id: int) -> AnswerTable:
     async with open_app(settings_for(config)) as shequn:
+        if await shequn.db.read(lambda conn: get(conn, event_id)) is None:
+            raise Unknown(f"unknown event {event_id}")
         return await shequn.db.read(lambda conn: answer_table(conn, event_id))
 
 
@@ -49,7 +62,12 @@ def export(
     ] = 0,
 ) -> None:
     """Print sign-ups, attendance and no-shows per event as CSV (or one event's answers)."""
-    if answers:
-        typer.echo(answers_csv(asyncio.run(_answers(config, answers))), nl=False)
-        return
-    typer.echo(to_csv(asyncio.run(_load(config, community))), nl=False)
+    try:
+        if answers:
+            text = answers_csv(asyncio.run(_answers(config, answers)))
+        else:
+            text = asyncio.run(_figures(config, community))
+    except Unknown as error:
+        typer.echo(f"shequn: {error}; nothing exported", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(text, nl=False)

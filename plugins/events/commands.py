@@ -21,12 +21,31 @@ from .models import EventRow
 from .passcode import code_for, code_is_valid, minute_of
 from .spec import SpecError, parse_spec
 from .stats import community_stats, event_stats, to_csv
-from .store import Already, Cancelled, Unpaid, cancel, check_in, close, create, get, join, signups
+from .store import (
+    Already,
+    Cancelled,
+    Unpaid,
+    cancel,
+    check_in,
+    close,
+    create,
+    get,
+    in_community,
+    join,
+    signups,
+)
 from .web import link, web_settings
 
 
 def _when(ctx: JobContext, timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, ctx.timezone).strftime("%Y-%m-%d %H:%M")
+
+
+async def _open_events(ctx: JobContext) -> list[tuple[str, str]]:
+    """The community's open events, for pickers (Discord's autocomplete of ``event_id``)."""
+    community = ctx.community
+    found = await ctx.app.db.read(lambda conn: in_community(conn, community))
+    return [(str(e.id), f"#{e.id} {e.title}") for e in found if e.state == "open"]
 
 
 async def _event(ctx: JobContext, event_id: int) -> EventRow | None:
@@ -124,7 +143,13 @@ async def _join(ctx: Context, event_id: int) -> None:
         await ctx.reply(text + ("\n" + asked if asked else ""))
 
 
-@plugin.command("event join", aliases=["活动 报名", "报名"], group_only=True)
+@plugin.command(
+    "event join",
+    aliases=["活动 报名"],
+    keywords=["报名"],
+    group_only=True,
+    choices={"event_id": _open_events},
+)
 async def event_join(ctx: Context, event_id: int) -> None:
     await _join(ctx, event_id)
 
@@ -138,7 +163,13 @@ async def event_button(ctx: Context) -> None:
         await _join(ctx, int(number))
 
 
-@plugin.command("event cancel", aliases=["活动 取消", "取消报名"], group_only=True)
+@plugin.command(
+    "event cancel",
+    aliases=["活动 取消"],
+    keywords=["取消报名"],
+    group_only=True,
+    choices={"event_id": _open_events},
+)
 async def event_cancel(ctx: Context, event_id: int) -> None:
     name = ctx.user.display_name
     event = await event_here(ctx, event_id)
@@ -211,7 +242,9 @@ async def event_qr(ctx: Context, event_id: int) -> None:
     await tell_privately(ctx, text)
 
 
-@plugin.command("event checkin", aliases=["活动 签到", "到场"])
+@plugin.command(
+    "event checkin", aliases=["活动 签到"], keywords=["到场"], choices={"event_id": _open_events}
+)
 async def event_checkin(ctx: Context, event_id: int, code: str) -> None:
     name = ctx.user.display_name
     event = await event_here(ctx, event_id)
@@ -267,7 +300,11 @@ async def event_stats_command(ctx: Context, event_id: int = 0) -> None:
 async def event_export(ctx: Context) -> None:
     community = ctx.community
     c = await ctx.app.db.read(lambda conn: community_stats(conn, community))
-    await ctx.reply(ctx.t("export.header", count=len(c.events)) + "\n" + to_csv(c.events).rstrip())
+    await ctx.reply(
+        ctx.t("export.header", count=len(c.events))
+        + "\n"
+        + to_csv(c.events, ctx.app.group_timezone).rstrip()
+    )
 
 
 @plugin.job("remind")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy import Connection
 
@@ -65,7 +66,7 @@ def community_stats(conn: Connection, community: str) -> CommunityStats:
 
 
 COLUMNS = [
-    "id", "title", "starts_at_utc", "state", "capacity", "signups", "going", "waiting",
+    "id", "title", "starts_at", "state", "capacity", "signups", "going", "waiting",
     "cancelled", "attended", "no_shows", "attendance_rate",
 ]  # fmt: skip
 
@@ -75,12 +76,15 @@ def safe_cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def to_csv(stats: list[EventStats]) -> str:
+def to_csv(stats: list[EventStats], timezone_of: Callable[[str], tzinfo]) -> str:
+    """One row per event; ``starts_at`` is ISO 8601 with the offset of the event's group's
+    timezone (``timezone_of(group_key)``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for s in stats:
-        starts = datetime.fromtimestamp(s.event.starts_at, UTC).strftime("%Y-%m-%d %H:%M")
+        zone = timezone_of(s.event.group_key)
+        starts = datetime.fromtimestamp(s.event.starts_at, zone).isoformat(timespec="seconds")
         writer.writerow(
             [
                 s.event.id, safe_cell(s.event.title), starts, s.event.state, s.event.capacity,

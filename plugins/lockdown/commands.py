@@ -16,7 +16,9 @@ LIFT_WORDS = {"off", "lift", "end", "解除", "解封", "关闭"}
 STATUS_WORDS = {"status", "状态"}
 
 
-@plugin.command("lockdown", aliases=["封群", "lock"], permission=Level.ADMIN, group_only=True)
+@plugin.command(
+    "lockdown", aliases=["lock"], keywords=["封群"], permission=Level.ADMIN, group_only=True
+)
 async def lockdown(ctx: Context, what: str = "") -> None:
     word = what.strip().lower()
     if word in LIFT_WORDS:

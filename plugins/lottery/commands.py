@@ -6,6 +6,7 @@ from __future__ import annotations
 from shequn import Context, Level
 
 from .announce import created, describe, prize_text, when
+from .choices import open_lotteries
 from .config import LotteryConfig
 from .declaration import plugin
 from .drawing import announce, job_key, schedule_draw
@@ -25,7 +26,11 @@ async def lottery_root(ctx: Context) -> None:
 
 
 @plugin.command(
-    "lottery create", aliases=["抽奖 创建", "创建抽奖"], permission=Level.ADMIN, group_only=True
+    "lottery create",
+    aliases=["抽奖 创建"],
+    keywords=["创建抽奖"],
+    permission=Level.ADMIN,
+    group_only=True,
 )
 async def lottery_create(ctx: Context, *, options: str) -> None:
     config = ctx.config(LotteryConfig)
@@ -70,7 +75,7 @@ async def lottery_create(ctx: Context, *, options: str) -> None:
     await ctx.reply(created(ctx, lottery, _prefix(ctx)))
 
 
-@plugin.command("lottery list", aliases=["抽奖 列表", "抽奖列表"], group_only=True)
+@plugin.command("lottery list", aliases=["抽奖 列表"], keywords=["抽奖列表"], group_only=True)
 async def lottery_list(ctx: Context) -> None:
     group, size = ctx.group_key, ctx.config(LotteryConfig).list_size
     states = ("open", "drawn", "cancelled")
@@ -94,7 +99,9 @@ async def lottery_list(ctx: Context) -> None:
     await ctx.reply("\n".join(lines))
 
 
-@plugin.command("lottery info", aliases=["抽奖 详情"], group_only=True)
+@plugin.command(
+    "lottery info", aliases=["抽奖 详情"], group_only=True, choices={"lottery_id": open_lotteries}
+)
 async def lottery_info(ctx: Context, lottery_id: int) -> None:
     lottery = await ctx.app.db.read(lambda conn: get(conn, lottery_id))
     if lottery is None or lottery.group_key != ctx.group_key:
@@ -116,7 +123,12 @@ async def lottery_info(ctx: Context, lottery_id: int) -> None:
 
 
 @plugin.command(
-    "lottery cancel", aliases=["抽奖 取消", "取消抽奖"], permission=Level.ADMIN, group_only=True
+    "lottery cancel",
+    aliases=["抽奖 取消"],
+    keywords=["取消抽奖"],
+    permission=Level.ADMIN,
+    group_only=True,
+    choices={"lottery_id": open_lotteries},
 )
 async def lottery_cancel(ctx: Context, lottery_id: int) -> None:
     lottery = await ctx.app.db.read(lambda conn: get(conn, lottery_id))
@@ -136,7 +148,11 @@ async def lottery_cancel(ctx: Context, lottery_id: int) -> None:
 
 
 @plugin.command(
-    "lottery reroll", aliases=["抽奖 重抽", "重新抽奖"], permission=Level.ADMIN, group_only=True
+    "lottery reroll",
+    aliases=["抽奖 重抽"],
+    keywords=["重新抽奖"],
+    permission=Level.ADMIN,
+    group_only=True,
 )
 async def lottery_reroll(ctx: Context, lottery_id: int, count: int = 1) -> None:
     lottery = await ctx.app.db.read(lambda conn: get(conn, lottery_id))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from shequn import ButtonPressed, Context
 
 from .announce import JOIN_PREFIX
+from .choices import open_lotteries
 from .declaration import plugin
 from .drawing import draw_now
 from .models import Lottery
@@ -73,6 +74,7 @@ async def join_button(ctx: Context) -> None:
     aliases=["抽奖 参与", "参与抽奖", "lottery enter"],
     keywords=["参与抽奖"],
     group_only=True,
+    choices={"lottery_id": open_lotteries},
 )
 async def lottery_join(ctx: Context, lottery_id: int | None = None) -> None:
     if lottery_id is None:

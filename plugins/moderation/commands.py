@@ -161,7 +161,7 @@ async def modlog_command(ctx: Context, member: User | None = None) -> None:
                 actor=actor,
                 action=ctx.t(f"modlog.action.{row.action}"),
                 target=names[row.target],
-                reason=row.reason or "-",
+                reason=ctx.reason(row.reason, "moderation") if row.reason else "-",
             )
         )
     await ctx.reply("\n".join(lines))

@@ -58,6 +58,8 @@ class ModerationConfig(BaseModel):
     )
     """What each rule does; the offending message is deleted first whatever the action.
     Admins may write it as ``ad:ban,flood:warn``."""
+    notice_minutes: int = Field(default=10, ge=1, le=10_080)
+    """A member whose message a rule removes is told why once per rule in this many minutes."""
     mute_minutes: int = Field(default=10, ge=1, le=43_200)
     """Length of a mute by a rule, by escalation, or by ``/mute`` without a duration."""
     warn_mute_at: int = Field(default=2, ge=0, le=100)

@@ -7,6 +7,7 @@ than a long one; the regular expressions admins set are length-limited by the co
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from shequn import Mention, Message
@@ -47,11 +48,24 @@ def _allowed(url: str, allowed: list[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in allowed)
 
 
+def _without_own(text: str, own: Callable[[str], bool]) -> str:
+    """``text`` with the links the bot itself produced blanked out: never ads or links."""
+    return _URL.sub(lambda m: " " if own(m.group(0)) else m.group(0), text)
+
+
 def content_violation(
-    message: Message, config: ModerationConfig, *, newcomer: bool
+    message: Message,
+    config: ModerationConfig,
+    *,
+    newcomer: bool,
+    own: Callable[[str], bool] = lambda _url: False,
+    command: bool = False,
 ) -> Violation | None:
-    """The first content rule ``message`` breaks (invite links, ads, links, mentions)."""
-    text = message.plain_text[:SCAN_LIMIT]
+    """The first content rule ``message`` breaks (invite links, ads, links, mentions).
+
+    Links ``own`` recognises as the bot's are left out of every rule; a ``command`` for the
+    bot (``/share URL``) is not held to the link rules, its link is for the bot."""
+    text = _without_own(message.plain_text[:SCAN_LIMIT], own)
     if config.block_invite_links:
         found = _INVITE.search(text)
         if found is not None:
@@ -67,7 +81,7 @@ def content_violation(
             continue
         if found is not None:
             return Violation("ad", found.group(0)[:80] or pattern[:80])
-    if config.block_links or (newcomer and config.newcomer_block_links):
+    if not command and (config.block_links or (newcomer and config.newcomer_block_links)):
         for match in _URL.finditer(text):
             if not _allowed(match.group(0), config.allowed_domains):
                 return Violation("link", match.group(0)[:80])

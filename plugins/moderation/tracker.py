@@ -23,6 +23,8 @@ class _Member:
     last_at: float = 0.0
     newcomer_left: int = 0
     """Messages still under newcomer limits."""
+    told: dict[str, float] = field(default_factory=dict)
+    """When the member was last told why a message of theirs was removed, per rule."""
 
 
 class Tracker:
@@ -45,6 +47,18 @@ class Tracker:
     def is_newcomer(self, group_key: str, person: str) -> bool:
         member = self._members.get((group_key, person))
         return member is not None and member.newcomer_left > 0
+
+    def first_notice(
+        self, group_key: str, person: str, rule: Rule, now: float, window: float
+    ) -> bool:
+        """True when the member has not been told about ``rule`` within ``window`` seconds
+        (and note that they are told now): one explanation, not one per deleted message."""
+        member = self._get((group_key, person))
+        last = member.told.get(rule)
+        if last is not None and now - last < window:
+            return False
+        member.told[rule] = now
+        return True
 
     def observe(
         self, group_key: str, person: str, text: str, now: float, config: ModerationConfig

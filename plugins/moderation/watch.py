@@ -22,6 +22,8 @@ from .store import is_blacklisted
 from .tracker import Tracker
 
 PRIORITY = 10
+SILENT = ("none", "delete")
+"""Actions that announce nothing themselves (a warning, mute or removal names its reason)."""
 
 _trackers: WeakKeyDictionary[object, Tracker] = WeakKeyDictionary()
 
@@ -37,7 +39,11 @@ def tracker_of(ctx: Context) -> Tracker:
 def _violation(ctx: Context, event: MessageEvent, config: ModerationConfig) -> Violation | None:
     tracker = tracker_of(ctx)
     newcomer = tracker.is_newcomer(ctx.group_key, ctx.person)
-    found = content_violation(event.message, config, newcomer=newcomer)
+    command = ctx.command is not None
+    own = ctx.app.own_links.is_own
+    found = content_violation(event.message, config, newcomer=newcomer, own=own, command=command)
+    if command:
+        return found  # using the bot is never flooding or repeating
     burst = tracker.observe(ctx.group_key, ctx.person, event.text, now(ctx), config)
     if found is None and burst is not None:
         found = Violation(burst, "")
@@ -69,12 +75,20 @@ async def enforce(
     if found.detail:
         reason += f" ({found.detail})"
     key = f"mod:{event.dedup_key}"
-    if event.message_id:
-        await ctx.delete(event.message_id)
+    deleted = bool(event.message_id) and await ctx.delete(event.message_id)
     action = config.action_for(rule)
     done = await carry_out(ctx, ctx.user, action, reason, key, AUTO)
+    if deleted and action in SILENT:
+        await tell_why(ctx, rule, reason, config)
     if done and action in ("kick", "ban") and rule in config.chain_rules:
         await run_chain(ctx, ctx.person, ctx.user.display_name, key)
+
+
+async def tell_why(ctx: Context, rule: Rule, reason: str, config: ModerationConfig) -> None:
+    """Say why a message was removed, once per member and rule within ``notice_minutes``."""
+    window = config.notice_minutes * 60.0
+    if tracker_of(ctx).first_notice(ctx.group_key, ctx.person, rule, now(ctx), window):
+        await ctx.reply(ctx.t("done.delete", name=ctx.user.display_name, reason=reason))
 
 
 @plugin.on(MemberJoined, priority=PRIORITY)

@@ -53,7 +53,7 @@ async def history(ctx: Context) -> None:
                 when=when.strftime("%m-%d %H:%M"),
                 amount=entry.amount,
                 source=source,
-                reason=entry.reason,
+                reason=ctx.reason(entry.reason, entry.plugin),
             )
         )
     await ctx.reply("\n".join(lines))

@@ -1,4 +1,9 @@
-"""``/grant @member N reason``: admins add points, or deduct them with a negative N.
+"""``/grant @member N reason`` adds points (a negative N deducts); ``/deduct @member N
+reason`` (扣积分, 扣分) always takes ``|N|``: both go through :func:`move_points`.
+
+Points go only to an account seen in the community (it spoke, used the bot, joined or left
+in one of its groups, or already has ledger entries there): a mistyped mention or an account
+that never came near the group gets a clear refusal, not a silent grant.
 
 The posting and its audit entry (who granted, to whom, how much, why) commit in one
 transaction under one key derived from the triggering event, so a redelivered event (even
@@ -40,13 +45,18 @@ def _grant(conn: Connection, posting: Posting, entry: Audited, now: float) -> Ou
     return outcome
 
 
-@plugin.command(
-    "grant",
-    aliases=["发积分", "扣积分"],
-    permission=Level.ADMIN,
-    group_only=True,
-)
-async def grant(ctx: Context, member: User, amount: int, *, reason: str) -> None:
+async def seen_here(ctx: Context, person: str) -> bool:
+    """Whether ``person`` was ever seen in this community (what the analytics recorded,
+    buffered records included, or a ledger entry)."""
+    groups = ctx.app.analytics.community_groups(ctx.community)
+    if await ctx.app.analytics.has_seen(person, groups):
+        return True
+    return bool(await ctx.app.ledger.history(person, ctx.community, 1))
+
+
+async def move_points(ctx: Context, member: User, amount: int, reason: str) -> None:
+    """Post ``amount`` (negative: a deduction) to ``member`` with its audit entry, and say
+    what happened."""
     limit = ctx.config(PointsConfig).max_grant
     if amount == 0:
         await ctx.reply(ctx.t("grant.zero"))
@@ -55,6 +65,9 @@ async def grant(ctx: Context, member: User, amount: int, *, reason: str) -> None
         await ctx.reply(ctx.t("grant.too_large", limit=limit))
         return
     person, why, key = ctx.person_of(member), reason.strip()[:REASON_LENGTH], grant_key(ctx)
+    if not await seen_here(ctx, person):
+        await ctx.reply(ctx.t("grant.unseen", account=member.key))
+        return
     posting = ctx.posting(person, amount, why, key)
     entry = Audited(
         key, ctx.community, ctx.group_key, ctx.person, audit_action(amount), person,
@@ -71,3 +84,14 @@ async def grant(ctx: Context, member: User, amount: int, *, reason: str) -> None
     else:
         text = "grant.added" if amount > 0 else "grant.deducted"
         await ctx.reply(ctx.t(text, name=name, amount=abs(amount), reason=why, balance=balance))
+
+
+@plugin.command("grant", aliases=["发积分"], permission=Level.ADMIN, group_only=True)
+async def grant(ctx: Context, member: User, amount: int, *, reason: str) -> None:
+    await move_points(ctx, member, amount, reason)
+
+
+@plugin.command("deduct", aliases=["扣积分", "扣分"], permission=Level.ADMIN, group_only=True)
+async def deduct(ctx: Context, member: User, amount: int, *, reason: str) -> None:
+    """The amount is always taken, whatever its sign: ``/扣积分 @bob 2`` never pays bob."""
+    await move_points(ctx, member, -abs(amount), reason)

@@ -11,7 +11,7 @@ from shequn import ButtonPressed, Context, JobContext, Level
 from .declaration import PollsConfig, plugin
 from .results import all_button_data, announcement, summary
 from .spec import SpecError, parse_spec
-from .store import Stored, cast_vote, close, create, get, open_polls, votes
+from .store import Cast, Stored, cast_vote, close, create, get, open_polls, votes
 
 
 def _close_key(poll_id: int) -> str:
@@ -22,6 +22,13 @@ async def _results(ctx: JobContext, poll: Stored) -> str:
     cast = await ctx.app.db.read(lambda conn: votes(conn, poll.id))
     names = {} if poll.anonymous else await ctx.app.identity.display_names([p for p, _ in cast])
     return summary(ctx, poll, cast, names, ctx.config(PollsConfig).bar_width)
+
+
+async def _open_polls(ctx: JobContext) -> list[tuple[str, str]]:
+    """The group's open polls, for pickers (Discord's autocomplete of ``poll_id``)."""
+    group_key = ctx.group_key
+    found = await ctx.app.db.read(lambda conn: open_polls(conn, group_key))
+    return [(str(poll.id), f"#{poll.id} {poll.question}") for poll in found]
 
 
 async def _find(ctx: JobContext, poll_id: int) -> Stored | None:
@@ -97,17 +104,29 @@ async def _vote(ctx: Context, poll_id: int, options: list[int]) -> None:
         await ctx.reply(ctx.t("vote.single"))
         return
     person, now = ctx.person, ctx.app.clock.now().timestamp()
-    counted = []
+    outcomes: dict[int, Cast] = {}
     for option in dict.fromkeys(options):
-        if await ctx.app.db.write(lambda conn, o=option: cast_vote(conn, poll, person, o, now)):  # type: ignore[misc]
-            counted.append(option)
+        outcomes[option] = await ctx.app.db.write(
+            lambda conn, o=option: cast_vote(conn, poll, person, o, now),  # type: ignore[misc]
+            "polls",
+        )
+    await ctx.reply(_answer(ctx, poll, outcomes))
+
+
+def _answer(ctx: Context, poll: Stored, outcomes: dict[int, Cast]) -> str:
+    """The voter's answer, from what the votes did as written (not as the poll looked
+    before): closed meanwhile, changed, counted, or the same choice again."""
+    name = ctx.user.display_name
+    if Cast.CLOSED in outcomes.values():
+        return ctx.t("vote.closed", name=name, id=poll.id)
+    counted = [o for o, cast in outcomes.items() if cast in (Cast.NEW, Cast.CHANGED)]
     if not counted:
-        await ctx.reply(ctx.t("vote.again", name=name))
-    elif poll.anonymous:
-        await ctx.reply(ctx.t("vote.counted", name=name))
-    else:
-        chosen = "”, “".join(poll.options[o] for o in counted)
-        await ctx.reply(ctx.t("vote.done", name=name, options=chosen))
+        return ctx.t("vote.again", name=name)
+    changed = Cast.CHANGED in outcomes.values()
+    if poll.anonymous:
+        return ctx.t("vote.changed_anonymous" if changed else "vote.counted", name=name)
+    chosen = "”, “".join(poll.options[o] for o in counted)
+    return ctx.t("vote.changed" if changed else "vote.done", name=name, options=chosen)
 
 
 @plugin.on(ButtonPressed)
@@ -120,7 +139,7 @@ async def poll_button(ctx: Context) -> None:
         await _vote(ctx, int(poll_part), [int(option_part)])
 
 
-@plugin.command("poll vote", aliases=["投票 选"], group_only=True)
+@plugin.command("poll vote", aliases=["投票 选"], group_only=True, choices={"poll_id": _open_polls})
 async def poll_vote(ctx: Context, poll_id: int, *, numbers: str) -> None:
     words = numbers.replace(",", " ").replace("，", " ").split()
     if not all(w.isdecimal() and len(w) <= 3 for w in words):
@@ -129,7 +148,9 @@ async def poll_vote(ctx: Context, poll_id: int, *, numbers: str) -> None:
     await _vote(ctx, poll_id, [int(w) - 1 for w in words])
 
 
-@plugin.command("poll results", aliases=["投票 结果"], group_only=True)
+@plugin.command(
+    "poll results", aliases=["投票 结果"], group_only=True, choices={"poll_id": _open_polls}
+)
 async def poll_results(ctx: Context, poll_id: int) -> None:
     poll = await _find(ctx, poll_id)
     if poll is None:
@@ -138,7 +159,9 @@ async def poll_results(ctx: Context, poll_id: int) -> None:
     await ctx.reply(await _results(ctx, poll))
 
 
-@plugin.command("poll close", aliases=["投票 结束"], group_only=True)
+@plugin.command(
+    "poll close", aliases=["投票 结束"], group_only=True, choices={"poll_id": _open_polls}
+)
 async def poll_close(ctx: Context, poll_id: int) -> None:
     poll = await _find(ctx, poll_id)
     if poll is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -66,21 +67,40 @@ def open_polls(conn: Connection, group_key: str) -> list[Stored]:
     return [_stored(r) for r in rows]
 
 
-def cast_vote(conn: Connection, poll: Stored, person: str, option: int, now: float) -> bool:
-    """Record one vote: once per person (single choice) or per person and option."""
+class Cast(StrEnum):
+    """What one vote did: the answer a voter gets depends on it."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    """A single-choice voter moved their vote to another option."""
+    SAME = "same"
+    """The option this person had chosen already."""
+    CLOSED = "closed"
+
+
+def cast_vote(conn: Connection, poll: Stored, person: str, option: int, now: float) -> Cast:
+    """Record one vote: once per person and option; on a single-choice poll another option
+    replaces the person's vote. The poll's state is read in the same transaction."""
     still_open = conn.execute(
         select(_poll.c.id).where(_poll.c.id == poll.id, _poll.c.state == "open")
     ).first()
     if still_open is None:
-        return False
-    row = {
-        "poll_id": poll.id,
-        "person": person,
-        "slot": option if poll.multiple else 0,
-        "option": option,
-        "voted_at": now,
-    }
-    return insert_ignore(conn, _vote, row, ("poll_id", "person", "slot"))
+        return Cast.CLOSED
+    slot = option if poll.multiple else 0
+    row = {"poll_id": poll.id, "person": person, "slot": slot, "option": option, "voted_at": now}
+    if insert_ignore(conn, _vote, row, ("poll_id", "person", "slot")):
+        return Cast.NEW
+    moved = conn.execute(
+        update(_vote)
+        .where(
+            _vote.c.poll_id == poll.id,
+            _vote.c.person == person,
+            _vote.c.slot == slot,
+            _vote.c.option != option,
+        )
+        .values(option=option, voted_at=now)
+    ).rowcount
+    return Cast.CHANGED if moved == 1 else Cast.SAME
 
 
 def close(conn: Connection, poll_id: int) -> bool:

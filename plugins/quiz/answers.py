@@ -15,7 +15,7 @@ from . import running
 from .bank import LETTERS
 from .declaration import QuizConfig, plugin
 from .normalise import normalise, truth_of
-from .play import ask_next, cancel_jobs, reveal_lines, season_of, withdraw_buttons
+from .play import ask_next, cancel_jobs, daily_cap, reveal_lines, season_of, withdraw_buttons
 from .store import Asked, Win, get_asked, open_asked, record_answer, win
 
 
@@ -51,7 +51,7 @@ async def _claim_win(ctx: Context, asked: Asked, choice: int | None) -> Win | st
     config = ctx.config(QuizConfig)
     person, community, group_key = ctx.person, ctx.community, ctx.group_key
     season = season_of(ctx.today(), config.season)
-    points = config.points_per_correct
+    points, cap = config.points_per_correct, daily_cap(ctx)
     now = ctx.app.clock.now().timestamp()
     correct = is_correct_choice(asked, choice) if choice is not None else True
 
@@ -60,8 +60,12 @@ async def _claim_win(ctx: Context, asked: Asked, choice: int | None) -> Win | st
             return "again"
         if not correct:
             return "wrong"
-        result = win(conn, asked, person, community, group_key, season, points, now)
-        return "late" if result is None else result
+        result = win(conn, asked, person, community, group_key, season, points, cap, now)
+        if result is None:
+            if choice is None:  # a right answer, too late: still a player of the round
+                record_answer(conn, asked.id, person, -1, True, now)
+            return "late"
+        return result
 
     return await ctx.app.db.write(write, "quiz")
 
@@ -79,6 +83,8 @@ async def _settle(ctx: Context, asked: Asked, choice: int | None) -> None:
         await cancel_jobs(ctx, asked.id)
         withdraw_buttons(ctx, asked)
         lines = [ctx.t("answer.correct", name=name, points=result.points)]
+        if result.capped:
+            lines.append(ctx.t("answer.capped", name=name, cap=daily_cap(ctx).points))
         lines.extend(reveal_lines(ctx, asked.question))
         await ctx.reply("\n".join(lines))
         await ask_next(ctx, asked.round_id, asked.position + 1)

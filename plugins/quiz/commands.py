@@ -27,7 +27,7 @@ async def _may_run_rounds(ctx: Context) -> bool:
     return False
 
 
-@plugin.command("quiz", aliases=["答题"], group_only=True)
+@plugin.command("quiz", keywords=["答题"], group_only=True)
 async def quiz_status(ctx: Context) -> None:
     group_key = ctx.group_key
     asked = await ctx.app.db.read(lambda conn: open_asked(conn, group_key))
@@ -40,9 +40,7 @@ async def quiz_status(ctx: Context) -> None:
         )
 
 
-@plugin.command(
-    "quiz start", aliases=["答题 开始", "开始答题"], keywords=["开始答题"], group_only=True
-)
+@plugin.command("quiz start", aliases=["答题 开始"], keywords=["开始答题"], group_only=True)
 async def quiz_start(ctx: Context, category: str = "", count: int = 0) -> None:
     if not await _may_run_rounds(ctx):
         return
@@ -54,14 +52,17 @@ async def quiz_start(ctx: Context, category: str = "", count: int = 0) -> None:
         await ctx.reply(ctx.t("round.bad_count", max=config.max_questions))
         return
     lang = language_of(ctx)
-    plan = await ctx.app.db.read(lambda conn: pick_questions(conn, lang, category, count))
+    group_key = ctx.group_key
+    plan = await ctx.app.db.read(
+        lambda conn: pick_questions(conn, group_key, lang, category, count)
+    )
     if not plan:
         key = "round.no_questions_in" if category else "round.no_questions"
         await ctx.reply(
             ctx.t(key, category=category[:50], prefix=ctx.app.settings.commands.prefixes[0])
         )
         return
-    group_key, community, person = ctx.group_key, ctx.community, ctx.person
+    community, person = ctx.community, ctx.person
     now = ctx.app.clock.now().timestamp()
     round_id = await ctx.app.db.write(
         lambda conn: open_round(conn, group_key, community, category, plan, person, now), "quiz"
@@ -81,9 +82,7 @@ async def quiz_start(ctx: Context, category: str = "", count: int = 0) -> None:
     await ask_next(ctx, round_id, 1)
 
 
-@plugin.command(
-    "quiz stop", aliases=["答题 结束", "结束答题"], keywords=["结束答题"], group_only=True
-)
+@plugin.command("quiz stop", aliases=["答题 结束"], keywords=["结束答题"], group_only=True)
 async def quiz_stop(ctx: Context) -> None:
     if not await _may_run_rounds(ctx):
         return
@@ -101,9 +100,7 @@ async def quiz_stop(ctx: Context) -> None:
         withdraw_buttons(ctx, asked)
 
 
-@plugin.command(
-    "quiz rank", aliases=["答题 排行", "答题排行"], keywords=["答题排行"], group_only=True
-)
+@plugin.command("quiz rank", aliases=["答题 排行"], keywords=["答题排行"], group_only=True)
 async def quiz_rank(ctx: Context) -> None:
     config = ctx.config(QuizConfig)
     season = season_of(ctx.today(), config.season)

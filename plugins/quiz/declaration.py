@@ -26,6 +26,12 @@ class QuizConfig(BaseModel):
     prizes: list[int] = Field(default_factory=lambda: [30, 20, 10], max_length=10)
     """Extra points for the round's best: first, second, third... (``30,20,10``). Only rounds
     that run to the end pay prizes, and only to members who scored."""
+    min_players: int = Field(default=2, ge=1, le=100)
+    """Prizes are paid only when at least this many people took part in the round (answered
+    a choice or scored): one member alone cannot farm them."""
+    daily_prize_cap: int = Field(default=50, ge=0, le=1_000_000)
+    """Most quiz points (question points and prizes) one member can win per day in the
+    community (0: no cap)."""
     season: Literal["month", "quarter", "year"] = "month"
     """How long a season of the leaderboard lasts."""
     leaderboard_size: int = Field(default=10, ge=1, le=50)

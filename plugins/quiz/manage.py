@@ -20,7 +20,7 @@ MAX_CHARS = 100_000
 SHOWN_ERRORS = 10
 
 
-@plugin.command("quiz import", aliases=["答题 导入", "导入题库"], permission=Level.ADMIN)
+@plugin.command("quiz import", aliases=["答题 导入"], keywords=["导入题库"], permission=Level.ADMIN)
 async def quiz_import(ctx: Context, *, content: str = "") -> None:
     first, _, body = ctx.text.strip().partition("\n")
     words = first.split()

@@ -71,7 +71,8 @@ class QuizAsk(SQLModel, table=True):
 
 
 class QuizAnswer(SQLModel, table=True):
-    """One answer per person and asked question (choices, true/false)."""
+    """One answer per person and asked question: a choice (true/false), or a right typed
+    answer that came too late (``choice`` -1), so the round counts its author as a player."""
 
     __tablename__ = "quiz_answer"
     ask_id: int = Field(primary_key=True)

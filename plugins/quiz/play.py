@@ -7,7 +7,7 @@ a job run twice or two workers still produce one reveal and one next question.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from shequn import Button, Buttons, JobContext, Message
@@ -16,6 +16,7 @@ from . import running
 from .declaration import QuizConfig, plugin
 from .store import (
     Asked,
+    Cap,
     Question,
     ask,
     end_round,
@@ -23,6 +24,7 @@ from .store import (
     get_asked,
     get_round,
     pay_prizes,
+    round_players,
     round_scores,
 )
 
@@ -33,6 +35,12 @@ def season_of(day: date, length: str) -> str:
     if length == "quarter":
         return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
     return f"{day:%Y-%m}"
+
+
+def daily_cap(ctx: JobContext) -> Cap:
+    """The group's daily cap on a member's quiz points, from the start of its local day."""
+    start = datetime.combine(ctx.today(), time(0), ctx.timezone).timestamp()
+    return Cap(ctx.config(QuizConfig).daily_prize_cap, start)
 
 
 def language_of(ctx: JobContext) -> str | None:
@@ -160,13 +168,16 @@ async def finish(ctx: JobContext, round_id: int, state: str) -> bool:
     if not ended:
         return False
     running.groups(ctx.app).discard(ctx.group_key)
-    ranking = await ctx.app.db.read(lambda conn: round_scores(conn, round_id))
+    ranking, players = await ctx.app.db.read(
+        lambda conn: (round_scores(conn, round_id), round_players(conn, round_id))
+    )
     prizes: dict[str, int] = {}
-    if state == "finished" and ranking:
-        community, group_key = ctx.community, ctx.group_key
+    too_few = players < config.min_players
+    if state == "finished" and ranking and not too_few and any(config.prizes):
+        community, group_key, cap = ctx.community, ctx.group_key, daily_cap(ctx)
         paid = await ctx.app.db.write(
             lambda conn: pay_prizes(
-                conn, round_id, ranking, config.prizes, community, group_key, now
+                conn, round_id, ranking, config.prizes, community, group_key, cap, now
             ),
             "quiz",
         )
@@ -181,6 +192,8 @@ async def finish(ctx: JobContext, round_id: int, state: str) -> bool:
         if prizes.get(person):
             line += ctx.t("round.prize", prize=prizes[person])
         lines.append(line)
+    if state == "finished" and ranking and too_few and any(config.prizes):
+        lines.append(ctx.t("round.too_few", min=config.min_players, count=players))
     await ctx.send("\n".join(lines))
     return True
 

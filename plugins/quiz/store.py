@@ -3,6 +3,11 @@
 Every state change is a conditional transition or a keyed insert: a round opens only where
 none runs (``quiz_active``), a question closes only while ``open``, an answer is recorded
 once per person, and the winner's points are keyed by the asked question.
+
+Farming is bounded here too: a member's quiz points of a day stop at the group's daily cap
+(counted from the ledger inside the paying transaction, so a redelivery, keyed, pays
+nothing twice), and questions are picked least-asked-in-the-group first, so none repeats
+until the bank (of that language and category) is used up.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
 
-from shequn.ledger import Outcome, Posting, post
+from shequn.ledger import Outcome, Posting, entries, post
 from shequn.storage import insert_ignore, insert_ignore_returning
 
 from .models import QuizActive, QuizAnswer, QuizAsk, QuizQuestion, QuizRound, QuizScore
@@ -82,13 +87,25 @@ def categories(conn: Connection, lang: str | None) -> list[tuple[str, int]]:
     return [(r[0], int(r[1])) for r in conn.execute(query.order_by(_question.c.category))]
 
 
-def pick_questions(conn: Connection, lang: str | None, category: str, count: int) -> list[int]:
-    query = select(_question.c.id)
+def pick_questions(
+    conn: Connection, group_key: str, lang: str | None, category: str, count: int
+) -> list[int]:
+    """``count`` questions at random among those asked least often in the group: none is
+    asked again before every other one (of this language and category) was asked."""
+    asked = (
+        select(_ask.c.question_id, func.count().label("times"))
+        .join(_round, _round.c.id == _ask.c.round_id)
+        .where(_round.c.group_key == group_key)
+        .group_by(_ask.c.question_id)
+        .subquery()
+    )
+    query = select(_question.c.id).outerjoin(asked, asked.c.question_id == _question.c.id)
     if lang is not None:
         query = query.where(_question.c.lang == lang)
     if category:
         query = query.where(func.lower(_question.c.category) == category.lower())
-    return [int(i) for i in conn.execute(query.order_by(func.random()).limit(count)).scalars()]
+    query = query.order_by(func.coalesce(asked.c.times, 0), func.random()).limit(count)
+    return [int(i) for i in conn.execute(query).scalars()]
 
 
 def _question_of(values: Mapping[str, Any]) -> Question:
@@ -261,9 +278,32 @@ def record_answer(
 
 
 @dataclass(frozen=True, slots=True)
+class Cap:
+    """A member's quiz points per local day: at most ``points`` (0: no cap) since ``since``
+    (the day's start, epoch seconds)."""
+
+    points: int
+    since: float
+
+    def room(self, conn: Connection, person: str, community: str) -> int | None:
+        """What ``person`` may still win today; None without a cap."""
+        if self.points <= 0:
+            return None
+        won = entries(conn, community, "quiz", since=self.since, person=person)
+        return max(0, self.points - sum(e.amount for e in won if e.amount > 0))
+
+    def allow(self, conn: Connection, person: str, community: str, points: int) -> int:
+        """The part of ``points`` the cap lets ``person`` win now."""
+        room = self.room(conn, person, community)
+        return points if room is None else min(points, room)
+
+
+@dataclass(frozen=True, slots=True)
 class Win:
     points: int
     outcome: Outcome
+    capped: bool = False
+    """Fewer points than a correct answer earns, because of the daily cap."""
 
 
 def win(
@@ -274,6 +314,7 @@ def win(
     group_key: str,
     season: str,
     points: int,
+    cap: Cap,
     now: float,
 ) -> Win | None:
     """Close the question with ``person`` as winner and pay them, all at once; None when the
@@ -285,29 +326,30 @@ def win(
     ).rowcount
     if closed != 1:
         return None
+    earned = cap.allow(conn, person, community, points)
     score = {
         "ask_id": asked.id,
         "round_id": asked.round_id,
         "community": community,
         "season": season,
         "person": person,
-        "points": points,
+        "points": earned,
         "scored_at": now,
     }
     insert_ignore(conn, _score, score, ("ask_id",))
     outcome = Outcome.APPLIED
-    if points > 0:
+    if earned > 0:
         posting = Posting(
             person,
             community,
-            points,
+            earned,
             f"quiz question {asked.id}",
             f"quiz:correct:{asked.id}",
             group_key,
             "quiz",
         )
         outcome = post(conn, [posting], now)
-    return Win(points, outcome)
+    return Win(earned, outcome, earned < points)
 
 
 # -- scores ----------------------------------------------------------------------------------
@@ -322,6 +364,15 @@ def round_scores(conn: Connection, round_id: int) -> list[tuple[str, int, int]]:
         .order_by(func.count().desc(), func.sum(_score.c.points).desc(), _score.c.person)
     )
     return [(r[0], int(r[1] or 0), int(r[2])) for r in rows]
+
+
+def round_players(conn: Connection, round_id: int) -> int:
+    """How many people took part in a round: answered a choice or scored."""
+    asks = select(_ask.c.id).where(_ask.c.round_id == round_id)
+    answered = select(_answer.c.person).where(_answer.c.ask_id.in_(asks))
+    scored = select(_score.c.person).where(_score.c.round_id == round_id)
+    people = answered.union(scored).subquery()
+    return int(conn.execute(select(func.count()).select_from(people)).scalar_one())
 
 
 def season_board(
@@ -345,13 +396,16 @@ def pay_prizes(
     prizes: list[int],
     community: str,
     group_key: str,
+    cap: Cap,
     now: float,
 ) -> list[tuple[str, int]]:
-    """Pay the round's prizes, each keyed by round and place; (person, prize) paid now."""
+    """Pay the round's prizes, each keyed by round and place and cut to what the daily cap
+    leaves; (person, prize) paid now."""
     paid = []
-    for place, ((person, _points, _correct), prize) in enumerate(
+    for place, ((person, _points, _correct), full) in enumerate(
         zip(ranking, prizes, strict=False), start=1
     ):
+        prize = cap.allow(conn, person, community, full) if full > 0 else 0
         if prize <= 0:
             continue
         posting = Posting(

@@ -133,7 +133,7 @@ async def _slot(ctx: Context, series: SeriesRow, number: int) -> int | None:
     return found
 
 
-@plugin.command("session volunteer", aliases=["分享 报名", "我来分享"], group_only=True)
+@plugin.command("session volunteer", aliases=["分享 报名"], keywords=["我来分享"], group_only=True)
 async def session_volunteer(ctx: Context, number: int = 0, series: int = 0) -> None:
     found = await _series(ctx, series)
     slot = None if found is None else await _slot(ctx, found, number)

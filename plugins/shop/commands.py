@@ -6,7 +6,7 @@ import logging
 import re
 import unicodedata
 
-from shequn import Context, Level, MessageEvent
+from shequn import Context, JobContext, Level, MessageEvent
 
 from .declaration import ShopConfig, plugin
 from .models import ShopItem
@@ -34,6 +34,13 @@ MAX_DESCRIPTION = 200
 MAX_CODE = 200
 MAX_CODES = 1000
 _CODE_SPLIT = re.compile(r"[\s,，;；]+")
+
+
+async def _items_here(ctx: JobContext) -> list[tuple[str, str]]:
+    """The community's items on sale, for pickers (Discord's autocomplete of ``item``)."""
+    community, size = ctx.community, ctx.config(ShopConfig).list_size
+    found = await ctx.app.db.read(lambda conn: items(conn, community, size))
+    return [(f"#{item.id}", f"#{item.id} {item.name}") for item in found]
 
 
 def _clean(text: str, limit: int) -> str:
@@ -81,7 +88,9 @@ async def shop(ctx: Context) -> None:
     await ctx.reply("\n".join(lines))
 
 
-@plugin.command("redeem", aliases=["兑换"], keywords=["兑换"], group_only=True)
+@plugin.command(
+    "redeem", aliases=["兑换"], keywords=["兑换"], group_only=True, choices={"item": _items_here}
+)
 async def redeem_command(ctx: Context, *, item: str) -> None:
     found = await _item(ctx, item.strip())
     if found is None or found.id is None:
@@ -210,7 +219,13 @@ async def shop_codes(ctx: Context, item: str, *, codes: str) -> None:
     await ctx.reply(ctx.t("codes.done", added=added, skipped=len(pool) - added, name=found.name))
 
 
-@plugin.command("shop stock", aliases=["商城 库存"], permission=Level.ADMIN, group_only=True)
+@plugin.command(
+    "shop stock",
+    aliases=["商城 库存"],
+    permission=Level.ADMIN,
+    group_only=True,
+    choices={"item": _items_here},
+)
 async def shop_stock(ctx: Context, item: str, stock: int) -> None:
     found = await _item(ctx, item)
     if found is None or found.id is None:
@@ -226,7 +241,13 @@ async def shop_stock(ctx: Context, item: str, stock: int) -> None:
     await ctx.reply(ctx.t("stock.done", name=found.name, stock=stock))
 
 
-@plugin.command("shop remove", aliases=["商城 下架"], permission=Level.ADMIN, group_only=True)
+@plugin.command(
+    "shop remove",
+    aliases=["商城 下架"],
+    permission=Level.ADMIN,
+    group_only=True,
+    choices={"item": _items_here},
+)
 async def shop_remove(ctx: Context, item: str) -> None:
     found = await _item(ctx, item)
     if found is None or found.id is None:

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Connection, bindparam, select, update
 
-from shequn import Outcome, Posting
+from shequn import Outcome, Posting, coded
 from shequn.ledger import balance_of, post
 from shequn.storage import insert_ignore
 
@@ -157,9 +157,16 @@ def _post(conn: Connection, who: Member, amount: int, reason: str, key: str, now
 
 
 def signin_reason(day: date, streak: int, note: str | None) -> str:
-    """The ledger reason of a day's award; ``note`` at the end marks a sign-in with a note,
-    so digests and stats can count noted check-ins from the ledger alone."""
-    return f"{day.isoformat()} streak {streak}" + (" note" if note else "")
+    """The ledger reason of a day's award, rendered in the reader's language; its key tells
+    a sign-in with a note, so digests and stats can count noted check-ins from the ledger
+    alone."""
+    key = "reason.signin_note" if note else "reason.signin"
+    return coded(PLUGIN, key, day=day.isoformat(), streak=streak)
+
+
+def makeup_reason(day: date) -> str:
+    """The ledger reason of a made-up day's cost."""
+    return coded(PLUGIN, "reason.makeup", day=day.isoformat())
 
 
 def sign_in(
@@ -247,7 +254,7 @@ def make_up(
         with conn.begin_nested():
             if not _insert(conn, who, day, streak, -cost, True, now):
                 return AlreadySigned(streak_on(conn, who, day) or 0)
-            _post(conn, who, -cost, f"makeup {day.isoformat()}", makeup_key(who, day), now)
+            _post(conn, who, -cost, makeup_reason(day), makeup_key(who, day), now)
             _renumber_after(conn, who, day, streak)
     except _Undo as undo:
         return Refused(undo.outcome, balance_of(conn, who.person, who.community))

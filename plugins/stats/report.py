@@ -20,6 +20,12 @@ def _t(app: App, locale: str, key: str, **values: object) -> str:
     return app.translator.translate("stats", locale, key, **values)
 
 
+def _title(app: App, locale: str, activity: str) -> str:
+    """An activity (a plugin's id) by the plugin's title in ``locale``, as ``/help`` shows it."""
+    title = app.translator.lookup(activity, locale, "_title")
+    return activity if title is None else title
+
+
 def _pct(share: float | None) -> str:
     return "-" if share is None else f"{round(share * 100)}%"
 
@@ -34,8 +40,8 @@ def summary(app: App, health: Health, locale: str) -> str:
             app,
             locale,
             "stats.totals",
-            messages=health.messages,
-            members=health.members,
+            messages=_t(app, locale, "stats.messages", count=health.messages),
+            members=_t(app, locale, "stats.members", count=health.members),
             joins=joins,
             leaves=leaves,
         ),
@@ -55,10 +61,20 @@ def summary(app: App, health: Health, locale: str) -> str:
     used = [p for p in health.participation if p.people]
     if used:
         parts = ", ".join(
-            _t(app, locale, "stats.activity", name=p.activity, people=p.people, uses=p.uses)
+            _t(
+                app,
+                locale,
+                "stats.activity",
+                name=_title(app, locale, p.activity),
+                people=_t(app, locale, "stats.people", count=p.people),
+                uses=_t(app, locale, "stats.uses", count=p.uses),
+            )
             for p in used
         )
         lines.append(_t(app, locale, "stats.participation", activities=parts))
+    dropped = sum(app.limits.dropped[group] for group in health.groups)
+    if dropped:  # a surge beyond the group's queue: the admins should know some were lost
+        lines.append(_t(app, locale, "stats.dropped", count=dropped))
     return "\n".join(lines)
 
 

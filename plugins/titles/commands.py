@@ -50,7 +50,8 @@ async def grant(ctx: Context, member: User, *, name: str) -> None:
         return
     if until is not None:
         key = f"titles:expire:{community}:{person}:{granted.title}:{until.timestamp()}"
-        await ctx.schedule(EXPIRE_JOB, until, {"person": person, "title": granted.title}, key=key)
+        payload = {"person": person, "title": granted.title, "until": until.timestamp()}
+        await ctx.schedule(EXPIRE_JOB, until, payload, key=key)
     await push(ctx, person, community)
     await ensure_daily(ctx)
     await ctx.reply(
@@ -107,12 +108,16 @@ async def show(ctx: Context, member: User | None = None) -> None:
 
 @plugin.job(EXPIRE_JOB)
 async def expire(ctx: JobContext, payload: dict[str, Any]) -> None:
-    """At a granted title's end: refresh the platform title and say it ended (unless it was
-    granted again meanwhile)."""
+    """At a granted title's end: refresh the platform title and say it ended, only if the
+    grant this job was scheduled for really ran out (not revoked, not granted again)."""
     person, title = str(payload["person"]), str(payload["title"])
     community = ctx.community
-    if title in await ctx.app.titles.active_titles(person, community):
-        return
+    row = await ctx.app.titles.held(person, community, title)
+    if row is None or row.expires_at is None or row.expires_at > ctx.now().timestamp():
+        return  # revoked (and announced then), granted for good, or extended
+    until = payload.get("until")
+    if isinstance(until, int | float) and row.expires_at != float(until):
+        return  # granted again with another end: that grant's own job speaks
     await push(ctx, person, community)
     names = await ctx.app.identity.display_names([person])
     await ctx.send(ctx.t("title.expired", name=names[person], title=title))

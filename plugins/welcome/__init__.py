@@ -1,6 +1,6 @@
 """Welcome ritual (入群仪式): verification, join applications, rules, welcome and goodbye.
 
-Newcomers prove they are people (a button, a sum or an emoji, within a time limit, muted
+Newcomers prove they are people (a button, a sum or an emoji, within a time limit, kept quiet
 meanwhile), are welcomed by name with who invited them, asked to accept the group's rules
 and to introduce themselves. Applications are approved by the group's rules or queued for
 admins. Every step happens once per join, however often the platform delivers it.

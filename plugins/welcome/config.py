@@ -22,7 +22,9 @@ class WelcomeConfig(BaseModel):
     """What happens when verification fails: remove the newcomer, keep them muted, or only
     post a warning."""
     mute_while_verifying: bool = True
-    """Mute newcomers until they pass (where the platform can mute)."""
+    """Keep newcomers quiet until they pass, never blocking the answer: muted where a
+    native button answers the challenge (Telegram, Discord), else their messages are
+    removed as they come (where the bot can delete)."""
     welcome: bool = True
     """Post a welcome once a newcomer is in (and verified)."""
     welcome_text: str = Field(default="", max_length=2000)

@@ -8,7 +8,7 @@ from .declaration import plugin
 from .greeting import delete_quietly, goodbye
 from .state import verifying
 from .store import FAILED, finish, first_time, pending_of
-from .verify import timeout_key
+from .verify import release, timeout_key
 
 
 @plugin.on(MemberLeft)
@@ -29,6 +29,7 @@ async def on_leave(ctx: Context) -> None:
         join_id = pending.join_id
         if await ctx.app.db.write(lambda conn: finish(conn, group_key, account, join_id, FAILED)):
             verifying(ctx.app).discard((group_key, account))
+            release(ctx, user.id)
             await ctx.app.scheduler.cancel(timeout_key(group_key, account, join_id))
             await delete_quietly(ctx, pending.prompt_id)
         return

@@ -121,7 +121,9 @@ def rules_message(
         lines.append(ctx.t("rules.please_accept"))
     parts.append("\n".join(lines))
     if cfg.rules_accept:
-        parts.append(Buttons.of([Button(ctx.t("rules.accept_button"), ACCEPT)]))
+        # A newcomer's rules are theirs: where buttons are numbers, only their "1" accepts.
+        only = mention.user_id if mention is not None else ""
+        parts.append(Buttons.of([Button(ctx.t("rules.accept_button"), ACCEPT)], only=only))
     return Message(parts)
 
 

@@ -1,9 +1,16 @@
-"""Verification on join: a challenge with a deadline, the newcomer muted meanwhile.
+"""Verification on join: a challenge with a deadline, the newcomer kept quiet meanwhile.
 
 The state lives in ``welcome_newcomer`` and moves ``pending -> passed | failed`` by
-conditional updates, so the right answer and the deadline can race and exactly one wins:
-the winner unmutes and welcomes, or removes (mutes, warns) according to ``on_timeout``.
-The deadline is a persisted job keyed by the join, cancelled when the newcomer passes.
+conditional updates, so the right answer, the deadline, a departure and an admin lifting
+the mute can race and exactly one wins: the winner unmutes and welcomes, or removes (mutes,
+warns) according to ``on_timeout``. The deadline is a persisted job keyed by the join,
+cancelled when the newcomer passes or leaves; it re-reads the state before it acts.
+
+How a newcomer is kept quiet depends on what the platform allows, so that the answer always
+stays possible: muted only where a native button answers the challenge (a restricted member
+can still press it on Telegram and Discord); elsewhere their other messages are held
+(deleted) where the bot can delete, or simply taken as answers. Numbers the newcomer sends
+belong to their own prompt alone, never to another member's buttons.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from shequn import (
     Context,
     JobContext,
     MemberJoined,
+    MemberMuted,
     Mention,
     Message,
     MessageEvent,
@@ -54,6 +62,9 @@ KEEP_MUTED = timedelta(days=29)
 """``on_timeout = mute``: how long a newcomer who never verified stays muted (QQ allows 30
 days at most)."""
 
+MUTE, HOLD, OPEN = "mute", "hold", "open"
+"""How a newcomer is kept quiet while verifying: muted, their messages deleted, or not."""
+
 
 def timeout_key(group_key: str, account: str, join_id: str) -> str:
     return f"welcome:timeout:{group_key}:{account}:{join_id}"
@@ -74,6 +85,32 @@ def _inviter(pending: Pending) -> User | None:
 async def _can(ctx: JobContext, action: str) -> bool:
     assert ctx.scene is not None
     return bool(getattr(ctx.app.adapter(ctx.scene.platform).capabilities, action))
+
+
+def restraint(ctx: JobContext, kind: str) -> str:
+    """How to keep a newcomer answering a ``kind`` challenge quiet without blocking the
+    answer: a mute blocks typing, so only a challenge a native button answers mutes."""
+    assert ctx.scene is not None
+    if not ctx.config(WelcomeConfig).mute_while_verifying:
+        return OPEN
+    caps = ctx.app.adapter(ctx.scene.platform).capabilities
+    if caps.mute and caps.buttons and kind != "arithmetic":
+        return MUTE
+    return HOLD if caps.delete else OPEN
+
+
+def _claim(ctx: JobContext, user_id: str, seconds: float) -> None:
+    """Keep the newcomer's numbers for their own challenge: a ``1`` is their answer, not a
+    press of someone else's numbered buttons (the rules an earlier newcomer was asked)."""
+    assert ctx.scene is not None
+    now = ctx.app.clock.now().timestamp()
+    ctx.app.choices.offer(ctx.scene.key, [], now, only=user_id, ttl=seconds)
+
+
+def release(ctx: JobContext, user_id: str) -> None:
+    """The newcomer's numbers are ordinary again (verification is over)."""
+    if ctx.scene is not None:
+        ctx.app.choices.release(ctx.scene.key, user_id)
 
 
 async def _mute(ctx: JobContext, user: User, duration: timedelta) -> bool:
@@ -126,9 +163,10 @@ async def on_join(ctx: Context) -> None:
     await ctx.schedule(
         TIMEOUT_JOB, deadline, payload, key=timeout_key(ctx.group_key, user.key, event.id)
     )
-    if cfg.mute_while_verifying:
+    if restraint(ctx, challenge.kind) == MUTE:
         await _mute(ctx, user, timedelta(seconds=cfg.verify_seconds) + MUTE_SLACK)
     prompt = await ctx.send(_challenge_message(ctx, cfg, user, challenge))
+    _claim(ctx, user.id, cfg.verify_seconds + MUTE_SLACK.total_seconds())
     await ctx.app.db.write(lambda conn: set_prompt(conn, ctx.group_key, user.key, event.id, prompt))
 
 
@@ -142,12 +180,12 @@ def _challenge_message(
         parts.append(ctx.t("verify.arithmetic", question=challenge.question, minutes=minutes))
     elif challenge.kind == "emoji":
         parts.append(ctx.t("verify.emoji", emoji=ctx.t(challenge.question), minutes=minutes))
-        parts.append(Buttons.of([Button(e, VERIFY + e) for e, _ in captcha.EMOJIS]))
+        emojis = [Button(e, VERIFY + e) for e, _ in captcha.EMOJIS]
+        parts.append(Buttons.of(emojis, only=user.id))
     else:
         parts.append(ctx.t("verify.button", minutes=minutes))
-        parts.append(
-            Buttons.of([Button(ctx.t("verify.button_label"), VERIFY + captcha.BUTTON_ANSWER)])
-        )
+        label = ctx.t("verify.button_label")
+        parts.append(Buttons.of([Button(label, VERIFY + captcha.BUTTON_ANSWER)], only=user.id))
     return Message(parts)
 
 
@@ -157,21 +195,28 @@ async def on_press(ctx: Context) -> None:
     assert isinstance(event, ButtonPressed)
     if not event.data.startswith(VERIFY):
         return
-    if not await attempt(ctx, event.data.removeprefix(VERIFY)):
+    if await attempt(ctx, event.data.removeprefix(VERIFY)) is None:
         await ctx.reply(ctx.t("verify.not_yours", name=event.user.display_name))
 
 
 @plugin.on(MessageEvent, priority=10)
 async def on_message(ctx: Context) -> None:
-    """A verifying newcomer's message is their answer; nothing else sees it."""
+    """A verifying newcomer's message is their answer; nothing else sees it, and where
+    they are not muted it is held (deleted) so the group never reads it."""
     if (ctx.group_key, ctx.user.key) not in verifying(ctx.app):
         return
-    if await attempt(ctx, ctx.text):
-        ctx.stop()
+    event = ctx.event
+    assert isinstance(event, MessageEvent)
+    result = await attempt(ctx, ctx.text)
+    if result is None:
+        return
+    if restraint(ctx, result.verification.kind) == HOLD:
+        await delete_quietly(ctx, event.message_id)
+    ctx.stop()
 
 
-async def attempt(ctx: Context, given: str) -> bool:
-    """Check one answer of the acting member; False when they are not verifying here."""
+async def attempt(ctx: Context, given: str) -> Attempt | None:
+    """Check one answer of the acting member; None when they are not verifying here."""
     cfg = ctx.config(WelcomeConfig)
     now = ctx.app.clock.now().timestamp()
     group_key, account = ctx.group_key, ctx.user.key
@@ -184,7 +229,7 @@ async def attempt(ctx: Context, given: str) -> bool:
     )
     if result is None:
         verifying(ctx.app).discard((group_key, account))
-        return False
+        return None
     name = safe_name(ctx.user.name, ctx.user.id, cfg.name_length)
     if result.outcome == "late":
         await ctx.reply(ctx.t("verify.late", name=name))
@@ -195,14 +240,15 @@ async def attempt(ctx: Context, given: str) -> bool:
     else:
         await ctx.app.scheduler.cancel(timeout_key(group_key, account, result.verification.join_id))
         await failed(ctx, result.verification)
-    return True
+    return result
 
 
 async def passed(ctx: JobContext, pending: Pending) -> None:
     verifying(ctx.app).discard((pending.group_key, pending.account))
     await ctx.app.scheduler.cancel(timeout_key(pending.group_key, pending.account, pending.join_id))
     user = _user(ctx, pending.account.partition(":")[2], pending.name)
-    if ctx.config(WelcomeConfig).mute_while_verifying:
+    release(ctx, user.id)
+    if restraint(ctx, pending.kind) == MUTE:
         await _mute(ctx, user, timedelta(0))
     await delete_quietly(ctx, pending.prompt_id)
     await greet(ctx, user, _inviter(pending))
@@ -214,6 +260,7 @@ async def failed(ctx: JobContext, pending: Pending) -> None:
     cfg = ctx.config(WelcomeConfig)
     user = _user(ctx, pending.account.partition(":")[2], pending.name)
     name = safe_name(pending.name, user.id, cfg.name_length)
+    release(ctx, user.id)
     await delete_quietly(ctx, pending.prompt_id)
     if cfg.on_timeout == "remove":
         if await _can(ctx, "kick"):
@@ -229,13 +276,35 @@ async def failed(ctx: JobContext, pending: Pending) -> None:
     elif cfg.on_timeout == "mute" and await _mute(ctx, user, KEEP_MUTED):
         await ctx.send(ctx.t("verify.kept_muted", name=name))
     else:
-        if cfg.mute_while_verifying:
+        if restraint(ctx, pending.kind) == MUTE:
             await _mute(ctx, user, timedelta(0))
         await ctx.send(ctx.t("verify.warned", name=name))
 
 
+@plugin.on(MemberMuted)
+async def on_unmute(ctx: Context) -> None:
+    """An admin lifting a verifying newcomer's mute vouches for them: they pass, and the
+    deadline that would remove them is cancelled."""
+    event = ctx.event
+    assert isinstance(event, MemberMuted)
+    operator = event.operator
+    if event.seconds > 0 or operator is None or operator.id == event.self_id:
+        return
+    if ctx.scene is None or (ctx.group_key, event.user.key) not in verifying(ctx.app):
+        return
+    group_key, account = ctx.group_key, event.user.key
+    pending = await ctx.app.db.read(lambda conn: pending_of(conn, group_key, account))
+    if pending is None:
+        return
+    join_id = pending.join_id
+    if await ctx.app.db.write(lambda conn: finish(conn, group_key, account, join_id, PASSED)):
+        await passed(ctx, pending)
+
+
 @plugin.job(TIMEOUT_JOB)
 async def timeout(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """The deadline: acts, and speaks, only if this very join is still pending now (not
+    left, removed, let in by an admin or answered meanwhile)."""
     if ctx.scene is None:
         return
     account = f"{ctx.scene.platform}:{payload['account']}"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from shequn.internal.event import Scene, SceneKind, User
 from shequn.internal.message import Message
+from shequn.internal.outbound import Pace
 from shequn.internal.permission import Level
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ class Adapter(ABC):
 
     platform: str = ""
     capabilities: Capabilities = Capabilities()
+    pace: Pace | None = None
+    """The platform's outbound windows; set, the app queues and merges replies to fit them."""
 
     def __init__(self, app: App) -> None:
         self.app = app
@@ -69,6 +72,11 @@ class Adapter(ABC):
     @abstractmethod
     async def send(self, scene: Scene, message: Message) -> str:
         """Send ``message`` (already degraded to this platform's capabilities); return its id."""
+
+    def speaker(self, scene: Scene) -> str:
+        """The bot account that sends to ``scene`` now; ``""`` for an adapter of one account.
+        The outbound queue keeps each account's window apart (a platform limits accounts)."""
+        return ""
 
     def private_scene(self, user: User) -> Scene:
         """The one-to-one conversation with ``user``, for what must not be said in a group

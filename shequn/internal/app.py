@@ -18,18 +18,21 @@ from shequn.internal.context import JobContext, scene_from_dict
 from shequn.internal.contributions import Contributions
 from shequn.internal.dispatcher import Dispatcher
 from shequn.internal.event import Event, Scene, User
-from shequn.internal.fallback import PendingChoices, degrade
+from shequn.internal.fallback import PendingChoices, addressee, degrade
 from shequn.internal.group_settings import CACHE as SETTINGS_CACHE
 from shequn.internal.group_settings import GroupSettings
 from shequn.internal.groups import Groups
 from shequn.internal.i18n import Translator
 from shequn.internal.identity import CACHE as IDENTITY_CACHE
 from shequn.internal.identity import Identity
-from shequn.internal.intake import Intake
+from shequn.internal.intake import SCENE_QUEUE_LIMIT, Intake
 from shequn.internal.invites import Invites
 from shequn.internal.ledger import Ledger
 from shequn.internal.limits import Limits
 from shequn.internal.message import Message
+from shequn.internal.outbound import Outbound
+from shequn.internal.own_links import OwnLinks
+from shequn.internal.pace import RealTimer, Timer
 from shequn.internal.permission import Level
 from shequn.internal.plugin import Plugin
 from shequn.internal.registry import Disposer, Registry
@@ -77,9 +80,20 @@ class App:
         self.dispatcher = Dispatcher(self)
         self.analytics = Analytics(self)
         self.choices = PendingChoices()
+        self.own_links = OwnLinks(settings, self.clock)
+        """Links the bot produced (its web app's addresses, links it sent): never ads."""
         self.web = WebServer(settings.web)
+        self.timer: Timer = RealTimer()
+        """The clock and sleep of rate limits and outbound pacing (tests swap in a virtual one)."""
         self.limits = Limits(self, settings.limits)
-        self.intake = Intake(self.dispatch, gate=self.limits.admit)
+        self.outbound = Outbound(self)
+        self.intake = Intake(
+            self.dispatch,
+            limit=SCENE_QUEUE_LIMIT + settings.limits.group_queue,
+            gate=self.limits.admit,
+            pace=self.limits.pace,
+            discard=self.limits.discard,
+        )
         self.adapters: dict[str, Adapter] = {}
         self.superusers = frozenset(settings.superusers)
         self._plugin_disposers: dict[str, Disposer] = {}
@@ -196,6 +210,7 @@ class App:
         for ever, so a stop request always ends the process."""
         await _bounded("web server", self.web.stop())
         await _bounded("event intake", self.intake.close())
+        await _bounded("outbound queue", self.outbound.drain())
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -220,17 +235,23 @@ class App:
         """Hand over an event from a real platform: ordered per scene, concurrent across."""
         self.intake.submit(event)
 
-    async def send(self, scene: Scene, message: Message) -> str:
+    async def send(self, scene: Scene, message: Message, *, to: User | None = None) -> str:
+        """Send ``message`` to ``scene``; ``to`` marks an answer to that person, which may
+        wait in the chat's outbound queue and leave merged with others (returning ``""``)."""
         adapter = self.adapter(scene.platform)
         locale = self.group_locale(scene.group_key)
 
         def translate(key: str, **values: object) -> str:
             return self.translator.translate("core", locale, key, **values)
 
+        self.own_links.sent(message)
         degraded, choices = degrade(message, adapter.capabilities, translate)
         if choices:
-            self.choices.offer(scene.key, choices, self.clock.now().timestamp())
-        return await adapter.send(scene, degraded)
+            now = self.clock.now().timestamp()
+            self.choices.offer(scene.key, choices, now, only=addressee(message))
+        if adapter.pace is None:
+            return await adapter.send(scene, degraded)
+        return await self.outbound.send(scene, degraded, adapter.pace, adapter.send, to=to)
 
     # -- group-level facts -----------------------------------------------------------------
 

@@ -5,6 +5,10 @@ positional arguments and a keyword-only ``reason`` that takes the rest of the li
 annotations: ``str``, ``int``, ``float``, ``bool``, ``User`` (a mention, ``@name`` or an id),
 ``Literal[...]`` choices, and any of them with a default (optional). A mismatch raises
 :class:`UsageError`, which the dispatcher answers with the command's usage line.
+
+An argument whose valid values live in the database (an open lottery's id) can name a
+:data:`ChoiceSource`; platforms with pickers (Discord's autocomplete) offer its choices, the
+typed text is still parsed and checked as usual.
 """
 
 from __future__ import annotations
@@ -12,16 +16,25 @@ from __future__ import annotations
 import inspect
 import re
 import typing
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
 
 from shequn.internal.event import User
 from shequn.internal.i18n import TranslatableError
 from shequn.internal.message import Mention, Message, Text
 
+if TYPE_CHECKING:
+    from shequn.internal.context import JobContext
+
 _MISSING = inspect.Parameter.empty
 _TOKEN = re.compile(r'"([^"]*)"|“([^”]*)”|(\S+)')
+
+Choice = tuple[str, str]
+"""``(value, label)``: what the argument receives, and what a member sees in a picker."""
+ChoiceSource = Callable[["JobContext"], Awaitable[Sequence[Choice]]]
+"""``async def open_lotteries(ctx) -> [(value, label), ...]``: the current choices of an
+argument in ``ctx``'s group (at most a few dozen; platforms show 25)."""
 
 
 class UsageError(TranslatableError):
@@ -36,6 +49,8 @@ class Param:
     default: Any
     rest: bool
     """Keyword-only ``str``: takes the remainder of the line."""
+    choices: ChoiceSource | None = None
+    """Where a picker finds this argument's current values (suggestions, not a limit)."""
 
     @property
     def required(self) -> bool:
@@ -54,18 +69,28 @@ class Token:
     user: User | None = None
 
 
-def signature_params(handler: Callable[..., Any]) -> tuple[Param, ...]:
-    """Params after the first (the context), from annotations resolved at registration."""
+def signature_params(
+    handler: Callable[..., Any], choices: Mapping[str, ChoiceSource] | None = None
+) -> tuple[Param, ...]:
+    """Params after the first (the context), from annotations resolved at registration;
+    ``choices`` maps argument names to their :data:`ChoiceSource`."""
     hints = typing.get_type_hints(handler)
+    sources = dict(choices or {})
     params: list[Param] = []
     for index, parameter in enumerate(inspect.signature(handler).parameters.values()):
         if index == 0:
             continue
         hint = hints.get(parameter.name, str)
         rest = parameter.kind is inspect.Parameter.KEYWORD_ONLY
-        params.append(Param(parameter.name, _kind(hint), parameter.default, rest))
-        if rest and params[-1].kind is not str:
+        kind = _kind(hint)
+        source = sources.pop(parameter.name, None)
+        if source is not None and kind not in (str, int, float):
+            raise TypeError(f"argument {parameter.name!r}: choices need a str, int or float")
+        params.append(Param(parameter.name, kind, parameter.default, rest, source))
+        if rest and kind is not str:
             raise TypeError(f"keyword-only argument {parameter.name!r} must be a str")
+    if sources:
+        raise TypeError(f"choices for unknown arguments: {', '.join(sorted(sources))}")
     return tuple(params)
 
 

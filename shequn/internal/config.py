@@ -106,7 +106,11 @@ class LimitSettings(BaseModel):
     user_burst: int = Field(default=20, ge=1)
     """Messages one person may send at once before the sustained rate applies."""
     group_per_second: float = Field(default=50.0, gt=0)
+    """Sustained events a second one group's members are handled at; a surge beyond it waits."""
     group_burst: int = Field(default=200, ge=1)
+    group_queue: int = Field(default=5_000, ge=1)
+    """Events of one group that may wait for the group's rate; beyond, they are dropped
+    (logged, and counted in ``/stats``)."""
     notice_seconds: float = Field(default=60.0, ge=0)
     """At most one "slow down" notice per person (or group) in this many seconds."""
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from shequn.internal.adapter import NotSupported
 from shequn.internal.event import Event, MessageEvent, Scene, User
+from shequn.internal.i18n import format_duration
 from shequn.internal.ledger import Outcome, Posting
 from shequn.internal.message import Mention, Message, Segment
 from shequn.internal.permission import Level
@@ -65,6 +66,15 @@ class JobContext:
         """Translate ``key`` from the plugin's catalogue (then the core's) for this group."""
         namespace = self.plugin.name if self.plugin is not None else "core"
         return self.app.translator.translate(namespace, self.locale, key, **values)
+
+    def reason(self, stored: str, plugin: str = "") -> str:
+        """A stored ledger or audit reason (maybe :func:`shequn.coded`) in this group's
+        language; ``plugin`` is the plugin that wrote it."""
+        return self.app.translator.reason(self.locale, stored, plugin)
+
+    def duration(self, seconds: float) -> str:
+        """``seconds`` as this group's language says it ("1 hour, 30 minutes")."""
+        return format_duration(seconds, self.locale)
 
     @property
     def timezone(self) -> ZoneInfo:
@@ -234,8 +244,11 @@ class Context(JobContext):
         return self._level
 
     async def reply(self, content: Content) -> str:
-        """Answer in the scene of the event."""
-        return await self.send(content)
+        """Answer in the scene of the event. On a paced platform whose chat window is full,
+        the answer waits in the chat's queue (maybe merged with others) and ``""`` is
+        returned at once instead of its id."""
+        event = self.event
+        return await self.app.send(event.scene, Message.coerce(content), to=event.user)
 
     def stop(self) -> None:
         """Stop the event here: no later handler or command sees it."""
@@ -251,6 +264,8 @@ def scene_to_dict(scene: Scene) -> dict[str, Any]:
     }
     if scene.parent is not None:
         data["parent"] = scene_to_dict(scene.parent)
+    if scene.thread:
+        data["thread"] = scene.thread
     return data
 
 
@@ -264,4 +279,5 @@ def scene_from_dict(data: dict[str, Any]) -> Scene:
         id=str(data["id"]),
         name=str(data.get("name", "")),
         parent=scene_from_dict(parent) if isinstance(parent, dict) else None,
+        thread=str(data.get("thread") or ""),
     )

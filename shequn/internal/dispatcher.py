@@ -2,7 +2,8 @@
 
 Handlers run in priority order (lower first; commands at 100), each isolated: an exception is
 logged with the plugin's name and the next handler still runs. Nothing a plugin does can
-stop the dispatcher itself.
+stop the dispatcher itself. Events about the bot's own account (it joined, was removed or
+muted, or its own message came back) are logged and reach no plugin.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from shequn.internal.arguments import UsageError, bind, tokenize
-from shequn.internal.commands import Match, Unknown, find, suggest
+from shequn.internal.builtin.help import group_text, unknown_subcommand_text
+from shequn.internal.commands import Group, Match, Unknown, find, subcommands, suggest
 from shequn.internal.context import Context, StopPropagation
 from shequn.internal.cooldowns import CooldownStore, DatabaseCooldowns, MemoryCooldowns
 from shequn.internal.dedup import RecentKeys, SharedKeys
@@ -52,6 +54,12 @@ class Dispatcher:
         now = self.app.clock.now().timestamp()
         if not self.recent.first_time(event.dedup_key, now):
             log.debug("dropped redelivered event %s", event.dedup_key)
+            return
+        if event.about_self:
+            # No plugin greets, rewards, counts or punishes the bot itself.
+            log.info(
+                "the bot's own %s in %s, kept from plugins", type(event).__name__, event.scene.key
+            )
             return
         if self.shared is not None and not await self._first_anywhere(event, now):
             return
@@ -93,7 +101,7 @@ class Dispatcher:
 
     async def _route(self, ctx: Context) -> None:
         event = ctx.event
-        match: Match | Unknown | None = None
+        match: Match | Unknown | Group | None = None
         if isinstance(event, MessageEvent):
             pressed = self._numbered_choice(event)
             if pressed is not None:
@@ -120,12 +128,14 @@ class Dispatcher:
             await self._command(ctx, match)  # type: ignore[arg-type]
         elif isinstance(match, Unknown):
             await self._unknown(ctx, match)
+        elif isinstance(match, Group):
+            await self._group(ctx, match)
 
     def _numbered_choice(self, event: MessageEvent) -> ButtonPressed | None:
         if not self.app.choices.waiting(event.scene.key):
             return None
         now = self.app.clock.now().timestamp()
-        button = self.app.choices.resolve(event.scene.key, event.text, now)
+        button = self.app.choices.resolve(event.scene.key, event.text, now, event.user.id)
         if button is None:
             return None
         return ButtonPressed(
@@ -173,7 +183,14 @@ class Dispatcher:
         try:
             kwargs = bind(spec.params, tokenize(match.args, event.platform), event.platform)
         except UsageError as error:
+            if match.bare:  # a keyword without its arguments is taken for plain chat
+                log.debug("keyword %s without its arguments: %s", spec.name, error.key)
+                return
             prefix = self.app.settings.commands.prefixes[0]
+            if error.key == "usage.extra" and subcommands(self.app.registry, spec.name):
+                word = str(error.values.get("value", "")).split(" ", 1)[0]
+                await pctx.reply(unknown_subcommand_text(ctx, prefix, spec.name, word))
+                return
             reason = pctx.t(error.key, **error.values)
             await pctx.reply(pctx.t("command.usage", reason=reason, usage=prefix + spec.usage()))
             return
@@ -202,6 +219,22 @@ class Dispatcher:
         except Exception:
             log.exception("could not check the cooldown of %s; letting it run", spec.name)
             return 0.0
+
+    async def _group(self, ctx: Context, group: Group) -> None:
+        """``/event`` lists its subcommands; ``/event bogus`` names them. Silent when every
+        plugin of the group is off here, as for an unknown command."""
+        event = ctx.event
+        specs = [
+            s for s in group.subcommands if self._active(s.plugin, event.scene.group_key, s, event)
+        ]
+        if not specs:
+            await self._unknown(ctx, Unknown(group.word, group.prefix))
+            return
+        if group.sub:
+            text = unknown_subcommand_text(ctx, group.prefix, group.word, group.sub)
+        else:
+            text = group_text(ctx, group.prefix, group.word, specs)
+        await self._safe_reply(ctx, text)
 
     async def _unknown(self, ctx: Context, unknown: Unknown) -> None:
         settings = self.app.settings.commands

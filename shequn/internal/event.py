@@ -37,6 +37,9 @@ class Scene:
     name: str = ""
     parent: Scene | None = None
     """The guild of a channel; settings and communities attach to it."""
+    thread: str = ""
+    """A topic inside the conversation (a Telegram forum topic) that replies go to; not
+    part of :attr:`key`: settings, communities and group keys stay those of the chat."""
 
     @property
     def key(self) -> str:
@@ -95,6 +98,12 @@ class Event:
     """The bot account that received the event (several accounts may share a group)."""
 
     @property
+    def about_self(self) -> bool:
+        """The bot's own account acted or was acted on (it joined, was removed or muted,
+        or its own message came back): the dispatcher keeps such events from plugins."""
+        return bool(self.self_id) and self.user.id == self.self_id
+
+    @property
     def dedup_key(self) -> str:
         """Unique per delivery: some platforms number messages per chat, so the scene counts."""
         return f"{self.scene.key}:{type(self).__name__}:{self.id}"
@@ -147,7 +156,8 @@ class MemberLeft(Event):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MemberMuted(Event):
     """A member was muted for ``seconds``, or unmuted (``seconds`` is 0), as the platform
-    reports it (QQ's ``group_ban``), including the bot's own mutes; ``operator`` did it."""
+    reports it (QQ's ``group_ban``); ``operator`` did it. The bot's own mutes are logged by
+    the dispatcher and never reach plugins (see :attr:`Event.about_self`)."""
 
     seconds: int = 0
     operator: User | None = None

@@ -120,16 +120,25 @@ class GroupSettings:
         current = self.overrides(plugin, group_key)
         base = {**self._file_defaults.get(plugin.name, {}), **current}
         model: BaseModel | None = None
-        error = ""
+        problem: Any = None
         parsed = parse_value(raw)
         for value in [parsed] if parsed == raw else [parsed, raw]:  # JSON first, then text
             try:
                 model = plugin.config.model_validate({**base, field: value})
                 break
             except ValidationError as exc:
-                error = error or str(exc.errors()[0].get("msg", "invalid"))
+                problem = problem or exc.errors()[0]
         if model is None:
-            raise ConfigError("config.invalid", key=field, value=raw, error=error)
+            # ``kind`` and ``limits`` let the reply say it in the group's language; ``error``
+            # is pydantic's English message for the kinds no translation covers.
+            raise ConfigError(
+                "config.invalid",
+                key=field,
+                value=raw,
+                error=str(problem.get("msg", "invalid")),
+                kind=str(problem.get("type", "")),
+                limits=dict(problem.get("ctx") or {}),
+            )
         value = getattr(model, field)
         current[field] = model.model_dump(mode="json")[field]
         await self._store(plugin, group_key, current)

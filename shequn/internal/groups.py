@@ -16,7 +16,7 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, or_, select, update
@@ -85,6 +85,9 @@ def record(conn: Connection, scene: Scene, now: float) -> bool:
     True when this call inserted the row."""
     key = scene.group_key
     name = scene.group.name[:200]
+    # The group's own scene, not the forum topic it was last seen in: a broadcast or an
+    # announcement to the group belongs in its main conversation.
+    scene = replace(scene, thread="")
     text = json.dumps(scene_to_dict(scene), ensure_ascii=False)
     row = {
         "group_key": key,

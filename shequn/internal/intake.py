@@ -4,9 +4,10 @@ An adapter calls :meth:`Intake.submit` and returns to its socket at once. Each s
 channel, private chat) gets a queue with one worker, so a slow handler in one group never
 delays another group, while a quiz answer can never overtake the question before it in the
 same group. Idle workers end; a scene's queue is bounded so a flood cannot eat the memory —
-beyond the bound the oldest waiting events of that scene are dropped with a warning. An
-optional ``gate`` (the per-user and per-group rate limits) rejects a flooder's newest events
-before they are queued, so the bound is rarely reached by one person's flood.
+beyond the bound the oldest waiting events of that scene are dropped with a warning (and
+``discard`` told). An optional ``gate`` (the rate limits) rejects a flooder's newest events
+before they are queued, so the bound is rarely reached by one person's flood; an optional
+``pace`` is awaited before each event is handled (a group's surge waits for its rate).
 """
 
 from __future__ import annotations
@@ -30,9 +31,13 @@ class Intake:
         *,
         limit: int = SCENE_QUEUE_LIMIT,
         gate: Callable[[Event], bool] | None = None,
+        pace: Callable[[Event], Awaitable[None]] | None = None,
+        discard: Callable[[Event], None] | None = None,
     ) -> None:
         self._handle = handle
         self._gate = gate
+        self._pace = pace
+        self._discard = discard
         self._limit = limit
         self._queues: dict[str, deque[Event]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
@@ -49,8 +54,10 @@ class Intake:
         if queue is None:
             queue = self._queues[key] = deque()
         if len(queue) >= self._limit:
-            queue.popleft()
+            dropped = queue.popleft()
             self.dropped += 1
+            if self._discard is not None:
+                self._discard(dropped)
             log.warning("scene %s is flooded: dropped its oldest waiting event", key)
         queue.append(event)
         self._idle.clear()
@@ -63,6 +70,8 @@ class Intake:
             while queue:
                 event = queue.popleft()
                 try:
+                    if self._pace is not None:
+                        await self._pace(event)
                     await self._handle(event)
                 except Exception:  # the dispatcher never raises; this guards the worker
                     log.exception("event %s could not be handled", event.dedup_key)

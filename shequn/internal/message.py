@@ -55,10 +55,13 @@ class Buttons:
     """Rows of buttons attached to a message."""
 
     rows: tuple[tuple[Button, ...], ...]
+    only: str = ""
+    """The user id of the one member these buttons ask (a newcomer's own prompt); empty:
+    anyone. Where buttons become numbered replies, only that member's numbers count."""
 
     @classmethod
-    def of(cls, *rows: Sequence[Button]) -> Buttons:
-        return cls(tuple(tuple(row) for row in rows))
+    def of(cls, *rows: Sequence[Button], only: str = "") -> Buttons:
+        return cls(tuple(tuple(row) for row in rows), only)
 
     def flat(self) -> list[Button]:
         return [button for row in self.rows for button in row]
@@ -141,3 +144,28 @@ def well_formed(text: str) -> str:
     """``text`` with lone surrogates replaced by U+FFFD. Platforms take UTF-8 (or measure in
     UTF-16 units), so a lone surrogate in a member's text would lose the whole message."""
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def without_leading_mention(message: Message, user_id: str) -> tuple[Message, bool]:
+    """``@bot 签到`` reads as ``签到``: a mention of ``user_id`` first (blank text before it
+    aside) is dropped with the space after it, so commands and keywords match as if the bot
+    had not been named. True when one was (the bot was addressed). A bare ``@bot`` keeps its
+    mention: it is all the message says."""
+    parts = list(message)
+    start = 0
+    while start < len(parts) and _blank(parts[start]):
+        start += 1
+    first = parts[start] if start < len(parts) else None
+    if not isinstance(first, Mention) or first.user_id != user_id:
+        return message, False
+    rest = parts[start + 1 :]
+    if rest and isinstance(rest[0], Text):
+        stripped = rest[0].text.lstrip()
+        rest = [Text(stripped), *rest[1:]] if stripped else rest[1:]
+    if not rest:
+        return message, True
+    return Message(rest), True
+
+
+def _blank(segment: Segment) -> bool:
+    return isinstance(segment, Text) and not segment.text.strip()

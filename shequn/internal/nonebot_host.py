@@ -29,11 +29,13 @@ import time
 import weakref
 from abc import abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from shequn.internal.accounts import Accounts
 from shequn.internal.adapter import Adapter
+from shequn.internal.event import Event as ShequnEvent
+from shequn.internal.event import Scene as ShequnScene
 from shequn.internal.permission import Level
 
 if TYPE_CHECKING:
@@ -162,6 +164,9 @@ class NonebotHost:
             _active = None
 
 
+Own = TypeVar("Own", bound=ShequnEvent)
+
+
 class HostedAdapter(Adapter):
     """Base of Shequn adapters that speak through a nonebot protocol adapter: the bot of
     each connected account, which account speaks where, roles remembered for a while,
@@ -212,6 +217,10 @@ class HostedAdapter(Adapter):
             self.accounts.disconnect(bot.self_id)
         log.info("%s account %s disconnected", self.platform, bot.self_id)
 
+    def speaker(self, scene: ShequnScene) -> str:
+        """The account :meth:`bot_for` picks for ``scene``: its own outbound window."""
+        return self.accounts.speaker(scene.id) or ""
+
     def bot_for(self, place: str | None) -> Bot:
         """The bot that speaks in ``place`` (a group, or a private chat)."""
         account = self.accounts.speaker(place)
@@ -219,6 +228,13 @@ class HostedAdapter(Adapter):
         if bot is None:
             raise ConnectionError(f"no {self.platform} account is connected")
         return bot
+
+    def own(self, event: Own) -> Own:
+        """``event`` as the bot's own when it is about another of our connected accounts
+        (one account sees the other join, be muted or speak in a shared group)."""
+        if event.user.id != event.self_id and event.user.id in self.bots:
+            return replace(event, self_id=event.user.id)
+        return event
 
     def background(self, work: Coroutine[Any, Any, Any]) -> None:
         """Run ``work`` beside the event path; cancelled when the adapter stops."""

@@ -10,12 +10,21 @@ once. Segments are plain ``type`` + ``data`` pairs, so this module needs no none
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from shequn.internal.event import MemberJoined, MemberLeft, MemberMuted, Scene, SceneKind, User
+from shequn.internal.event import (
+    MemberJoined,
+    MemberLeft,
+    MemberMuted,
+    MessageEvent,
+    Scene,
+    SceneKind,
+    User,
+)
 from shequn.internal.message import Buttons, Image, Mention, Message, Reply, Segment, Text
 
 EVERYONE = "all"
@@ -110,7 +119,7 @@ def read(segments: Iterable[RawSegment], dialect: Dialect, self_id: str) -> Inbo
     author = ""
     to_me = False
     for segment in segments:
-        kind = segment.type
+        kind = segment.type if isinstance(segment.type, str) else ""  # a fuzzed list
         data = segment.data if isinstance(segment.data, Mapping) else {}
         if kind == "text":
             text = _text(data, "text")
@@ -232,8 +241,10 @@ def _about(notice: Notice, kind: str) -> dict[str, Any]:
 
 
 def member_joined(notice: Notice) -> MemberJoined:
-    """The ``operator_id`` of an ``invite`` names the inviter (referral attribution)."""
-    invited = notice.sub_type == "invite" and notice.operator_id not in ("", notice.user_id)
+    """The ``operator_id`` of an ``invite`` names the inviter (referral attribution); the
+    bot itself is never credited as one."""
+    ours = ("", notice.user_id, notice.self_id)
+    invited = notice.sub_type == "invite" and notice.operator_id not in ours
     return MemberJoined(
         **_about(notice, "join"),
         inviter=notice.user(notice.operator_id) if invited else None,
@@ -259,3 +270,21 @@ def member_muted(notice: Notice, seconds: int) -> MemberMuted:
         seconds=max(0, seconds),
         operator=notice.operator,
     )
+
+
+def readable(event: MessageEvent, raw: Iterable[RawSegment]) -> bool:
+    """Whether ``event`` carries anything plugins read: text, a mention, an image or a reply
+    (``raw``: the OneBot segments it was built from, of either version).
+
+    A voice message or a shared card builds to nothing; like Telegram's media other than
+    images it is not handed on (so it is not counted as activity either)."""
+    if event.message or event.reply_to is not None:
+        return True
+    kinds = sorted({str(segment.type) for segment in raw})
+    logging.getLogger(f"shequn.{event.platform}").debug(
+        "message %s in %s skipped: nothing plugins read (%s)",
+        event.message_id,
+        event.scene.key,
+        ", ".join(kinds) or "no segments",
+    )
+    return False

@@ -21,6 +21,8 @@ from shequn.internal import doctor as doctors
 from shequn.internal import export as exports
 from shequn.internal import forget as forgetting
 from shequn.internal.config import Settings
+from shequn.internal.i18n import Translator
+from shequn.internal.loader import discover
 
 T = TypeVar("T")
 ReadSettings = Callable[[Path | None], Settings]
@@ -95,7 +97,20 @@ def add_commands(app: typer.Typer, read_settings: ReadSettings) -> None:
         if fmt not in ("csv", "json"):
             raise typer.BadParameter("choose csv or json", param_hint="--format")
         settings = read_settings(config)
-        tables = _with_database(settings, lambda conn: exports.collect(conn, group), write=False)
+        zone = settings.timezone
+        translator = catalogues(settings)
+
+        def reason(stored: str, plugin: str) -> str:
+            return translator.reason(settings.locale, stored, plugin)
+
+        try:
+            tables = _with_database(
+                settings, lambda conn: exports.collect(conn, group, zone, reason), write=False
+            )
+        except exports.UnknownGroup:
+            message = f"shequn: unknown group {group}: the bot has never seen it; nothing written"
+            typer.echo(message, err=True)
+            raise typer.Exit(1) from None
         for path in exports.write(tables, out, fmt):  # type: ignore[arg-type]
             typer.echo(f"Wrote {path}")
 
@@ -147,3 +162,16 @@ def _with_database(settings: Settings, fn: Callable[[Connection], T], *, write: 
     except ValueError as error:
         typer.echo(f"shequn: {error}", err=True)
         raise typer.Exit(2) from None
+
+
+def catalogues(settings: Settings) -> Translator:
+    """The translations of the core and of every plugin the bot would load, for commands that
+    show stored texts (coded ledger reasons) without starting the bot."""
+    from shequn.internal.builtin import core_plugin
+
+    translator = Translator()
+    plugins = [core_plugin, *(f.plugin for f in discover(settings.plugin_dirs))]
+    for plugin in plugins:
+        if plugin.locales_dir is not None:
+            translator.load_directory(plugin.name, plugin.locales_dir)
+    return translator

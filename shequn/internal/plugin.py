@@ -9,14 +9,14 @@ it there.
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
-from shequn.internal.arguments import Param, signature_params
+from shequn.internal.arguments import ChoiceSource, Param, signature_params
 from shequn.internal.event import Event, MessageEvent
 from shequn.internal.filters import Filter
 from shequn.internal.permission import Level
@@ -42,8 +42,9 @@ class CommandSpec:
     handler: Callable[..., Awaitable[Any]]
     params: tuple[Param, ...]
     aliases: tuple[str, ...] = ()
+    """Other names after a prefix (``/签到``); every keyword is one too."""
     keywords: tuple[str, ...] = ()
-    """Words that trigger the command without a prefix (``签到``)."""
+    """Words that trigger the command without a prefix (``签到``), and with one."""
     permission: Level = Level.MEMBER
     user_cooldown: float = 0.0
     group_cooldown: float = 0.0
@@ -53,6 +54,12 @@ class CommandSpec:
 
     def usage(self) -> str:
         return " ".join([self.name, *(p.usage() for p in self.params)])
+
+    @property
+    def prefixed_only(self) -> tuple[str, ...]:
+        """The aliases that are not keywords: they need a prefix."""
+        bare = {" ".join(k.lower().split()) for k in self.keywords}
+        return tuple(a for a in self.aliases if a not in bare)
 
 
 @dataclass(eq=False)
@@ -147,8 +154,15 @@ class Plugin:
         group_only: bool = False,
         help: str = "",
         filter: Filter | None = None,
+        choices: Mapping[str, ChoiceSource] | None = None,
     ) -> Callable[[H], H]:
-        """Declare a command. ``help`` is a translation key (default ``help.<name>``)."""
+        """Declare a command. ``help`` is a translation key (default ``help.<name>``);
+        ``choices`` names, per argument, the async function listing its current values.
+
+        This one declaration decides a command's names: ``aliases`` work after a prefix only
+        (``/答题 开始``); ``keywords`` work bare (``签到``) and after a prefix, so a keyword
+        need not be repeated in ``aliases``. ``/help`` and the command reference are
+        generated from it."""
 
         def decorator(handler: H) -> H:
             self.commands.append(
@@ -156,9 +170,11 @@ class Plugin:
                     plugin=self,
                     name=" ".join(name.lower().split()),
                     handler=handler,
-                    params=signature_params(handler),
-                    aliases=tuple(" ".join(a.lower().split()) for a in aliases),
-                    keywords=tuple(keywords),
+                    params=signature_params(handler, choices),
+                    aliases=tuple(
+                        dict.fromkeys(" ".join(a.lower().split()) for a in (*aliases, *keywords))
+                    ),
+                    keywords=tuple(dict.fromkeys(" ".join(k.split()) for k in keywords)),
                     permission=permission,
                     user_cooldown=user_cooldown,
                     group_cooldown=group_cooldown,

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 _MENTION = re.compile(r"(?<!\S)@([^\s@]{1,64})")
 
 RECENT_MESSAGES = 1000
+
+SELF_ID = "bot"
+"""The simulated bot's own account: its events are kept from plugins, as on real platforms."""
 """How many messages the simulated platform remembers, so replies can quote them."""
 
 
@@ -101,9 +104,14 @@ class SimulatedPlatform(Adapter):
         titles=True,
     )
 
-    def __init__(self, app: App, platform: str = "console") -> None:
+    def __init__(
+        self, app: App, platform: str = "console", capabilities: Capabilities | None = None
+    ) -> None:
         super().__init__(app)
         self.platform = platform
+        if capabilities is not None:
+            # A platform without buttons, mute or deletion, as some real ones are.
+            self.capabilities = capabilities
         self.groups: dict[str, SimulatedGroup] = {}
         self.sent: list[Sent] = []
         self.actions: list[tuple[str, str, str]] = []
@@ -135,6 +143,11 @@ class SimulatedPlatform(Adapter):
 
     def private_scene(self, user: User) -> Scene:
         return self.private(user.id)
+
+    def is_muted(self, user: str, group: str) -> bool:
+        """Whether ``user`` may not post in ``group`` now (a mute still running)."""
+        until = self.group(group).muted_until.get(user)
+        return until is not None and until > self.app.clock.now().timestamp()
 
     def next_id(self) -> str:
         return f"{self._run_id}-{next(self._ids)}"
@@ -178,6 +191,7 @@ class SimulatedPlatform(Adapter):
             scene=scene,
             user=self.user(user),
             time=self.app.clock.now(),
+            self_id=SELF_ID,
             message=message,
             message_id=message_id,
             reply_to=reply_to,
@@ -194,6 +208,7 @@ class SimulatedPlatform(Adapter):
             scene=state.scene,
             user=self.user(user),
             time=self.app.clock.now(),
+            self_id=SELF_ID,
             inviter=self.user(inviter) if inviter else None,
             invited_via="simulated" if inviter else None,
         )
@@ -210,6 +225,7 @@ class SimulatedPlatform(Adapter):
             scene=state.scene,
             user=self.user(user),
             time=self.app.clock.now(),
+            self_id=SELF_ID,
             comment=comment,
             request_id=request_id,
             inviter=self.user(inviter) if inviter else None,
@@ -224,6 +240,7 @@ class SimulatedPlatform(Adapter):
             scene=state.scene,
             user=self.user(user),
             time=self.app.clock.now(),
+            self_id=SELF_ID,
         )
 
     def press_event(self, user: str, group: str | None, data: str) -> ButtonPressed:
@@ -234,6 +251,7 @@ class SimulatedPlatform(Adapter):
             scene=scene,
             user=self.user(user),
             time=self.app.clock.now(),
+            self_id=SELF_ID,
             data=data,
         )
 
@@ -245,7 +263,7 @@ class SimulatedPlatform(Adapter):
     async def send(self, scene: Scene, message: Message) -> str:
         message_id = self.next_id()
         self.sent.append(Sent(scene, export_text(message), message, message_id))
-        bot = User(platform=self.platform, id="bot", name="bot", is_bot=True)
+        bot = User(platform=self.platform, id=SELF_ID, name="bot", is_bot=True)
         self.remember(message_id, bot, message)
         return message_id
 

@@ -160,6 +160,23 @@ class Titles:
         """Active titles of ``person``, the most recently granted first."""
         return (await self.of_many([person], community)).get(person, [])
 
+    async def held(self, person: str, community: str, title: str) -> Title | None:
+        """The row of ``person``'s ``title`` as it is now, lapsed or not; None once revoked.
+        A job re-reads it before it speaks (its end is announced only if it really ended)."""
+        name = " ".join(title.split())
+
+        def read(conn: Connection) -> Title | None:
+            row = conn.execute(
+                select(_title).where(
+                    _title.c.community == community,
+                    _title.c.person == person,
+                    _title.c.title == name,
+                )
+            ).first()
+            return None if row is None else _row(row)
+
+        return await self._db.read(read)
+
     async def active_titles(self, person: str, community: str) -> list[str]:
         """Just the names of :meth:`of`, for showing next to a member's name."""
         return [t.title for t in await self.of(person, community)]

@@ -10,5 +10,6 @@ The ``make_bot`` fixture comes with Shequn's pytest plugin (installed with Shequ
 
 from shequn.testing.harness import Harness
 from shequn.testing.schema import schema_differences
+from shequn.testing.timer import VirtualTimer
 
-__all__ = ["Harness", "schema_differences"]
+__all__ = ["Harness", "VirtualTimer", "schema_differences"]

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from shequn.internal.adapter import Capabilities
 from shequn.internal.app import App
 from shequn.internal.clock import SimulatedClock
 from shequn.internal.config import Settings
@@ -18,7 +19,9 @@ from shequn.internal.simulation import Sent, SimulatedPlatform
 class Harness:
     """One bot under test. Every ``say``/``join``/``advance`` returns what the bot sent.
 
-    ``database`` is a SQLite file path or any database URL.
+    ``database`` is a SQLite file path or any database URL. ``capabilities`` makes the
+    simulated platform lack what some real ones lack (buttons, mute, deletion);
+    ``enforce_mutes`` refuses a muted member's messages (``say`` sends nothing) as platforms do.
     """
 
     def __init__(
@@ -30,6 +33,8 @@ class Harness:
         group: str = "group",
         user: str = "alice",
         start: datetime | None = None,
+        capabilities: Capabilities | None = None,
+        enforce_mutes: bool = False,
         **settings: Any,
     ) -> None:
         url = database if isinstance(database, str) else f"sqlite+aiosqlite:///{database}"
@@ -40,8 +45,10 @@ class Harness:
         self.clock = SimulatedClock(start)
         self.app = App(self.settings, clock=self.clock)
         self.app.load_plugins(plugins)
-        self.platform = SimulatedPlatform(self.app, platform)
+        self.platform = SimulatedPlatform(self.app, platform, capabilities)
         self.app.add_adapter(self.platform)
+        self.enforce_mutes = enforce_mutes
+        """Refuse the messages of muted members, as real platforms do."""
         self.group = group
         self.user = user
         self._closed = False
@@ -82,7 +89,10 @@ class Harness:
 
         ``reply_to`` makes it a reply to that message id, quoting it when remembered."""
         where = self.group if group == "" else group
-        event = self.platform.message_event(user or self.user, text, where, event_id, reply_to)
+        author = user or self.user
+        if self.enforce_mutes and where is not None and self.platform.is_muted(author, where):
+            return ""
+        event = self.platform.message_event(author, text, where, event_id, reply_to)
         return "\n".join(await self._collect(event))
 
     async def deliver(self, event: Event) -> list[str]:

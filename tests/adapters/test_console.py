@@ -89,7 +89,17 @@ async def farewell(ctx: Context) -> None:
 class Bot:
     """Runs ``bot.py`` with its own settings file and database under ``tmp_path``."""
 
-    def __init__(self, tmp_path: Path, *, locale: str = "en", probe: bool = False) -> None:
+    def __init__(
+        self,
+        tmp_path: Path,
+        *,
+        locale: str = "en",
+        probe: bool = False,
+        plugins: tuple[str, ...] | None = ("signin", "points"),
+        extra: str = "",
+    ) -> None:
+        """``plugins``: the built-in plugins to load (None: every one, as a real bot);
+        ``extra``: more settings (TOML) at the end of the file."""
         self.tmp_path = tmp_path
         self.config = tmp_path / "shequn.toml"
         dirs = ["plugins"]
@@ -104,7 +114,7 @@ class Bot:
         others = sorted(
             p.name
             for p in (ROOT / "plugins").iterdir()
-            if (p / "__init__.py").is_file() and p.name not in ("signin", "points")
+            if (p / "__init__.py").is_file() and plugins is not None and p.name not in plugins
         )
         disabled = "[" + ", ".join(f'"{name}"' for name in others) + "]"
         self.config.write_text(
@@ -119,7 +129,8 @@ class Bot:
                 user = "alice"
                 group = "lobby"
                 """
-            ),
+            )
+            + textwrap.dedent(extra),
             encoding="utf-8",
         )
 
@@ -154,7 +165,8 @@ def notes(lines: list[str]) -> list[str]:
 
 
 def replies(lines: list[str]) -> list[str]:
-    return [line for line in lines if not line.startswith("#")]
+    """The bot's lines: not the console's notes (``# ...``, or ``#`` alone when empty)."""
+    return [line for line in lines if not line.startswith("# ") and line != "#"]
 
 
 # -- pieces --------------------------------------------------------------------------------
@@ -249,6 +261,8 @@ def test_help_lists_every_meta_line(tmp_path: Path) -> None:
         ":group",
         ":private",
         ":clock",
+        ":reply [N [TEXT]]",
+        ":paste",
         ":quit",
         "::TEXT",
     ):
@@ -431,6 +445,108 @@ def test_signin_flow_across_days_and_processes(tmp_path: Path) -> None:
     assert balance(later) == after_next_day
 
 
+# -- a real community: every plugin on ------------------------------------------------------
+
+ORDINARY = (
+    "/help",
+    "hello everyone",
+    "/signin",
+    "/points",
+    "how was your weekend?",
+    "/quiz",
+    "/quote",
+    "mine was quiet",
+    "/warns",
+    "/titles",
+    "/signin",
+    "/points",
+    "anyone up for a game tonight?",
+    "/quiz rank",
+    "/lottery",
+    "/help",
+    "sounds good",
+    "/stats",
+    "/points",
+    "see you later",
+)
+
+
+def test_a_script_of_ordinary_lines_is_typed_at_a_human_pace(tmp_path: Path) -> None:
+    """Moderation's default flood rule (more than 8 messages in 10 s) must not mute a script:
+    each message moves the simulated clock on by the console's pace (4 s)."""
+    assert len(ORDINARY) == 20
+    out = Bot(tmp_path, plugins=None).say(":clock 2099-01-01T00:00", *ORDINARY, ":clock")
+    text = "\n".join(out)
+    assert "alice is muted" not in text
+    assert "alice is warned" not in text
+    assert "was deleted" not in text
+    # 20 messages x 4 s = 80 s (plus the seconds the script really took)
+    assert notes(out)[-1] in ("It is 2099-01-01 00:01 (UTC).", "It is 2099-01-01 00:02 (UTC).")
+
+
+def test_reply_n_answers_the_nth_latest_message_so_quotes_can_be_archived(
+    tmp_path: Path,
+) -> None:
+    out = Bot(tmp_path, plugins=("quotes",)).say(
+        ":reply 1 /quote",
+        ":as bob",
+        "the cake is a lie",
+        ":as carol",
+        "so is the pie",
+        ":as alice",
+        ":reply",
+        ":reply 2 /quote",
+        ":reply 7 /quote",
+        ":reply x",
+        "/quote @bob",
+    )
+    said = notes(out)
+    assert said[0] == "There is no message 1 here to reply to. :reply alone lists the latest ones."
+    listed = said.index("Latest messages here (:reply N TEXT answers number N):")
+    assert said[listed + 1 : listed + 3] == [
+        "  1. carol: so is the pie",
+        "  2. bob: the cake is a lie",
+    ]
+    assert "There is no message 7 here to reply to. :reply alone lists the latest ones." in said
+    assert "Usage: :reply [N [TEXT]]" in said
+    bot_said = "\n".join(replies(out))
+    assert "📌 Archived as quote #1." in bot_said
+    assert "“the cake is a lie” — bob" in bot_said
+    assert "so is the pie" not in bot_said
+    assert bot_said.count("the cake is a lie") == 2  # archived, then found among bob's
+
+
+def test_paste_sends_several_lines_as_one_message(tmp_path: Path) -> None:
+    out = Bot(tmp_path, plugins=("quiz",)).say(
+        ":admin",
+        ":paste",
+        "/quiz import csv",
+        "type,question,answer",
+        "text,Capital of France?,Paris",
+        ":as mallory",
+        ":end",
+        ":paste",
+        ":end",
+        ":paste",
+        "/quiz import csv",
+        "type,question,answer",
+        "text,Largest ocean?,Pacific",
+    )
+    assert replies(out) == [
+        # ":as mallory" was a line of the bank (a bad one), not a console command
+        "Imported 1 new question(s); 0 already in the bank; 1 rejected.",
+        "line 3: " + replies(out)[1].partition(": ")[2],
+        # the end of input ends the last paste
+        "Imported 1 new question(s); 0 already in the bank; 0 rejected.",
+    ]
+    said = notes(out)
+    assert "You are mallory, in group lobby." not in said
+    assert "Nothing was pasted: no message sent." in said
+    assert (
+        said.count("Pasting: the lines that follow form one message; end it with a line :end.") == 3
+    )
+
+
 # -- at a terminal -------------------------------------------------------------------------
 
 
@@ -454,13 +570,10 @@ def _read_until(fd: int, marker: bytes, timeout: float = 30) -> bytes:
     return seen
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX terminal")
-@pytest.mark.parametrize(("ending", "code"), [(b"\x04", 0), (None, 130)])
-def test_terminal_prompt_and_ending(tmp_path: Path, ending: bytes | None, code: int) -> None:
+def _at_terminal(bot: Bot) -> tuple[int, int]:
+    """``bot.py`` started in a pseudo-terminal: (its pid, the terminal's fd)."""
     import pty
-    import signal
 
-    bot = Bot(tmp_path)
     pid, fd = pty.fork()
     if pid == 0:  # the child: become the bot, never return into pytest
         try:
@@ -469,6 +582,33 @@ def test_terminal_prompt_and_ending(tmp_path: Path, ending: bytes | None, code: 
             os.execve(sys.executable, argv, bot.env())
         finally:
             os._exit(127)
+    return pid, fd
+
+
+def _ended(pid: int, fd: int, wait: float = 20) -> int:
+    """The exit code of the terminal's bot; killed when it does not end (a failed test
+    must not leave it waiting at its prompt for ever)."""
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status)
+            if time.monotonic() > deadline:
+                os.kill(pid, 9)
+                return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+            time.sleep(0.05)
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX terminal")
+@pytest.mark.parametrize(("ending", "code"), [(b"\x04", 0), (None, 130)])
+def test_terminal_prompt_and_ending(tmp_path: Path, ending: bytes | None, code: int) -> None:
+    import signal
+
+    bot = Bot(tmp_path)
+    pid, fd = _at_terminal(bot)
     try:
         banner = _read_until(fd, b"alice@lobby> ")
         assert b"# Shequn console" in banner
@@ -480,6 +620,27 @@ def test_terminal_prompt_and_ending(tmp_path: Path, ending: bytes | None, code: 
             os.write(fd, ending)
         _read_until(fd, b"\n")
     finally:
-        _, status = os.waitpid(pid, 0)
-        os.close(fd)
-    assert os.waitstatus_to_exitcode(status) == code
+        ended = _ended(pid, fd)
+    assert ended == code
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX terminal")
+def test_at_a_terminal_due_jobs_run_while_nobody_types(tmp_path: Path) -> None:
+    """A quiz question times out on its own, and the prompt is drawn again below."""
+    bot = Bot(tmp_path, plugins=("quiz",), extra="[plugin_defaults.quiz]\ntime_limit = 5\n")
+    pid, fd = _at_terminal(bot)
+    try:
+        _read_until(fd, b"alice@lobby> ")
+        os.write(fd, b"/quiz start 1\n")
+        asked = _read_until(fd, b"5 seconds")
+        started = time.monotonic()
+        seen = _read_until(fd, b"Time is up", timeout=30)
+        assert time.monotonic() - started >= 3
+        assert b"Time is up" not in asked
+        after = seen.partition(b"Time is up")[2] + _read_until(fd, b"alice@lobby> ")
+        assert b"The round is over" in after
+        os.write(fd, b"\x04")
+        _read_until(fd, b"\n")
+    finally:
+        code = _ended(pid, fd)
+    assert code == 0

@@ -142,6 +142,15 @@ async def test_a_server_channel_replaces_a_bare_server_scene(make_bot: MakeBot) 
     assert known.name == "Server"
 
 
+async def test_a_forum_topic_is_not_remembered_as_the_group_s_scene(make_bot: MakeBot) -> None:
+    """A message in a Telegram forum topic carries the topic; the group's scene (where
+    broadcasts and announcements go) stays the group's main conversation."""
+    bot = await make_bot(start=START)
+    topic = Scene(platform="test", kind=SceneKind.GROUP, id="forum", name="Forum", thread="7")
+    await bot.app.groups.see(topic)
+    assert await bot.app.groups.scene_of("test:forum") == replace(topic, thread="")
+
+
 async def test_groups_outlive_a_restart(make_bot: MakeBot) -> None:
     first = await make_bot(database="shared", start=START)
     await first.say("hello", group="g1")

@@ -26,6 +26,7 @@ USERS = [f"u{i}" for i in range(8)]
 def iteration_script(i: int) -> list[str]:
     """Day ``i``: a burst of sign-ins, a red envelope, a shop redemption, a lottery draw."""
     lines = [f":clock +{i}d"] if i else []
+    lines += [":as bob", "hello"]  # points go only to members seen in the group
     lines += [":as admin", f"/grant @bob 200 seed{i}"]
     for user in USERS:
         lines += [f":as {user}", "/signin"]

@@ -54,10 +54,13 @@ async def test_limits_can_be_switched_off(make_bot) -> None:  # type: ignore[no-
     assert all(bot.app.limits.admit(bot.message(f"m{i}")) for i in range(500))
 
 
-async def test_a_group_flood_by_many_accounts_hits_the_group_limit(make_bot) -> None:  # type: ignore[no-untyped-def]
-    bot: Harness = await make_bot(limits={"group_burst": 50, "group_per_second": 0.001})
+async def test_a_group_flood_by_many_accounts_waits_then_overflows_its_queue(make_bot) -> None:  # type: ignore[no-untyped-def]
+    bot: Harness = await make_bot(
+        limits={"group_burst": 50, "group_per_second": 0.001, "group_queue": 200}
+    )
     admitted = [bot.app.limits.admit(bot.message("hi", user=f"sock{i}")) for i in range(300)]
-    assert sum(admitted) == 50
+    assert sum(admitted) == 200  # they wait for the group's rate; the rest is dropped
+    assert bot.app.limits.dropped["test:group"] == 100
     assert bot.app.limits.admit(bot.message("hi", user="sock0", group="other"))
     await bot.app.limits.settle()
     assert sum("more than the bot can take" in s.text for s in bot.sent) == 1

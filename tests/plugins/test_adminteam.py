@@ -118,6 +118,8 @@ async def test_report_counts_actions_per_admin(make_bot: MakeBot) -> None:
     await bot.deliver(warn)
     await bot.deliver(warn)  # a redelivered event is one action
     await bot.say("/mute @carol 10 flooding", user="admin")
+    await bot.say("hello", user="bob")  # points go only to members seen in the group
+    await bot.say("hello", user="carol")
     await bot.say("/grant @bob 5 good answer", user="admin")
     await bot.say("/grant @carol 3 helped", user="admin")
     await bot.say("/kick @erin ads", user="dora")
@@ -152,6 +154,8 @@ async def test_report_counts_grants_per_admin_from_the_audit_log(
     other = await new_bot(make_bot, database=database)  # a second worker, same database
     odd = "管理员 (值班)) ‮x\u200b: (test:dora)"
     bot.make_admin(odd)
+    for member in ("bob", "carol"):  # points go only to members seen in the group
+        await bot.say("hello", user=member)
     await bot.say("/grant @bob 5 good answer (test:dora)", user="admin")
     await bot.say("/grant @carol 3 helped", user="admin")
     await bot.say("/grant @bob -2 off topic", user="admin")

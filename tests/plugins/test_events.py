@@ -152,10 +152,10 @@ async def test_stats_and_csv_count_repeat_attendees_and_no_shows(make_bot: MakeB
     )
     export = await bot.say("/event export", user="admin")
     assert export.split("\n")[1:] == [
-        "id,title,starts_at_utc,state,capacity,signups,going,waiting,cancelled,attended,"
+        "id,title,starts_at,state,capacity,signups,going,waiting,cancelled,attended,"
         "no_shows,attendance_rate",
-        "1,'=cmd(),2025-03-10 11:00,closed,5,2,2,0,0,2,0,1.00",
-        "2,Second,2025-03-11 11:00,closed,5,2,2,0,0,1,1,0.50",
+        "1,'=cmd(),2025-03-10T19:00:00+08:00,closed,5,2,2,0,0,2,0,1.00",
+        "2,Second,2025-03-11T19:00:00+08:00,closed,5,2,2,0,0,1,1,0.50",
     ]
     assert "id,title" not in await bot.say("/event export", user="alice")
 
@@ -196,11 +196,12 @@ async def test_cli_exports_the_csv(make_bot: MakeBot, tmp_path: Path) -> None:
     done = await asyncio.to_thread(runner.invoke, events_cli.app, ["--config", str(config)])
     assert done.exit_code == 0, done.output
     # The CLI's app runs jobs that fell due (on the real clock), so the state may be closed.
-    assert done.output.splitlines()[1].startswith("1,Book club,2025-03-10 11:00,")
+    assert done.output.splitlines()[1].startswith("1,Book club,2025-03-10T19:00:00+08:00,")
     assert done.output.splitlines()[1].split(",")[5:8] == ["1", "1", "0"]
     only = await asyncio.to_thread(
         runner.invoke,
         events_cli.app,
         ["--config", str(config), "--community", "test:elsewhere"],
     )
-    assert only.output.splitlines() == [only.output.splitlines()[0]]
+    assert only.exit_code == 1  # an unknown community is an error, not an empty file
+    assert "unknown community test:elsewhere" in only.output

@@ -20,6 +20,8 @@ START = datetime(2025, 3, 10, 2, 0, tzinfo=UTC)  # 10:00 in the default Asia/Sha
 async def new_bot(make_bot: MakeBot, **options: object) -> Harness:
     bot = await make_bot(points_plugin, start=START, **options)
     bot.make_admin("admin")
+    for member in ("alice", "bob", "carol"):  # points go only to members seen in the group
+        await bot.say("hello", user=member)
     return bot
 
 

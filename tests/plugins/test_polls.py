@@ -49,7 +49,9 @@ async def test_single_choice_poll_with_deadline(make_bot: MakeBot) -> None:
     assert "single choice · votes are shown · closes 2025-03-10 12:00" in created
     assert "1. Park\n2. Café\n3. Library" in created
     assert await bot.say("2", user="bob") == "✅ bob voted for “Café”."
-    assert await bot.say("1", user="bob") == "bob, you already voted for that."
+    assert await bot.say("2", user="bob") == "bob, you already voted for that."
+    assert await bot.say("1", user="bob") == "🔄 bob changed their vote to “Park”."
+    assert await bot.say("2", user="bob") == "🔄 bob changed their vote to “Café”."
     assert await bot.say("/poll vote 1 1", user="carol") == "✅ carol voted for “Park”."
     assert "one choice" in await bot.say("/poll vote 1 1 2", user="dave")
     assert "between 1 and 3" in await bot.say("/poll vote 1 7", user="dave")

@@ -101,6 +101,7 @@ def test_normalise_folds_width_case_spaces_and_punctuation() -> None:
 
 async def test_timed_round_hint_timeout_reveal_and_prizes(make_bot: MakeBot) -> None:
     bot = await new_bot(make_bot)
+    await bot.say("/config quiz min_players 1", user="admin")  # bob plays alone here
     started = await bot.say("/quiz start cities 2")
     assert "Quiz time! 2 question(s), 30 seconds each" in started
     assert "Question 1/2" in started

@@ -448,7 +448,9 @@ async def test_signin_keeps_a_note_and_marks_the_ledger_reason(make_bot: MakeBot
     assert reply.endswith("📝 Your note is kept.")
     assert await notes(bot) == {"2025-03-10": "读完《置身事内》第三章"}
     history = await bot.app.ledger.history(bot.person(), bot.community())
-    assert [entry.reason for entry in history] == ["2025-03-10 streak 1 note"]
+    assert [entry.reason for entry in history] == [
+        'i18n:signin:reason.signin_note {"day":"2025-03-10","streak":1}'
+    ]
 
 
 async def test_note_required_for_points_counts_the_streak_and_pays_once(

@@ -42,7 +42,7 @@ async def test_stats_answers_with_text_where_images_are_missing(make_bot: MakeBo
     answer = await bot.say("/stats")
     assert "【Community stats · last 7 days】" in answer
     assert "3 messages from 3 members" in answer  # the /stats message itself counts
-    assert "Activities: stats 1 people (1 uses)" in answer
+    assert "Activities: Community stats: 1 person (1 use)" in answer
     assert "Stage: sprouting" in answer
 
 

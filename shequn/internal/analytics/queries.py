@@ -51,6 +51,20 @@ def activity(conn: Connection, groups: Sequence[str], first: int, last: int) -> 
     return [HourRow(int(r[0]), str(r[1]), *(int(v or 0) for v in r[2:])) for r in rows]
 
 
+def seen(conn: Connection, person: str, groups: Sequence[str]) -> bool:
+    """Whether ``person`` ever spoke, used the bot, joined or left in one of ``groups``."""
+    wanted = list(groups)
+    for table in (activity_table, use_table, membership_table):
+        found = conn.execute(
+            select(table.c.person)
+            .where(table.c.group_key.in_(wanted), table.c.person == person)
+            .limit(1)
+        ).first()
+        if found is not None:
+            return True
+    return False
+
+
 def first_hour(conn: Connection, groups: Sequence[str]) -> int | None:
     """The earliest hour with a recorded message in ``groups``."""
     value = conn.execute(

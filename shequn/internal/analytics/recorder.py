@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, delete
@@ -186,6 +186,11 @@ class Recorder:
                 listener(groups)
             except Exception:
                 log.exception("analytics flush listener failed")
+
+    def holds(self, person: str, groups: Collection[str]) -> bool:
+        """Whether a record of ``person`` in one of ``groups`` waits in the buffer (what the
+        tables do not show yet)."""
+        return any(r.person == person and r.group_key in groups for r in self._pending)
 
     @contextlib.asynccontextmanager
     async def holding(self) -> AsyncIterator[None]:

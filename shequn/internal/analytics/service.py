@@ -128,6 +128,13 @@ class Analytics:
         """Write buffered records now; how many were new."""
         return await self.recorder.flush()
 
+    async def has_seen(self, person: str, groups: Sequence[str]) -> bool:
+        """Whether ``person`` ever spoke, used the bot, joined or left in one of ``groups``,
+        including what is still buffered (a message of a second ago counts)."""
+        if self.recorder.holds(person, frozenset(groups)):
+            return True
+        return await self._app.db.read(lambda conn: queries.seen(conn, person, groups))
+
     async def close(self) -> None:
         await self.recorder.close()
 

@@ -88,6 +88,18 @@ async def config_command(ctx: Context, name: str, key: str = "", *, value: str =
         else:
             new = await settings.set_value(plugin, ctx.group_key, key, value)
     except ConfigError as error:
-        await ctx.reply(ctx.t(error.key, **error.values))
+        await ctx.reply(ctx.t(error.key, **{**error.values, "error": _problem(ctx, error)}))
         return
     await ctx.reply(ctx.t("config.saved", name=plugin.name, key=key, value=repr(new)))
+
+
+def _problem(ctx: Context, error: ConfigError) -> str:
+    """Why a value was refused, in the group's language: the pydantic error kinds people
+    meet most (``int_parsing``, ``greater_than_equal``...) are translated with their limits;
+    any other kind keeps pydantic's own message."""
+    kind = str(error.values.get("kind", ""))
+    key = f"validation.{kind}"
+    if kind and ctx.app.translator.has("core", key):
+        limits = error.values.get("limits") or {}
+        return ctx.app.translator.translate("core", ctx.locale, key, **limits)
+    return str(error.values.get("error", ""))

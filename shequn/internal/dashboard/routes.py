@@ -264,6 +264,7 @@ class Routes:
                     else "",
                     "enabled": enabled,
                     "health": health,
+                    "dropped": self.app.limits.dropped[group.key],
                 }
             )
         communities = [
@@ -319,6 +320,7 @@ class Routes:
             panels=await panels(app, "group", key, key),
             audit=await store.recent(app.db, key),
             health=await group_health(app, key, self.locale(request), charts=True),
+            dropped=app.limits.dropped[key],
         )
 
     async def switch(self, request: Request, key: str) -> Response:
@@ -394,6 +396,7 @@ class Routes:
             health=await group_health(
                 self.app, info.key, self.locale(request), charts=True, community=True
             ),
+            dropped=sum(self.app.limits.dropped[group] for group in info.groups),
             broadcasts=await broadcast.recent(self.app, info.key),
             audit=await store.recent(self.app.db, info.key),
         )

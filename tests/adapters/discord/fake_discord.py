@@ -131,9 +131,19 @@ class FakeDiscord:
     def snowflake(self) -> str:
         return str(next(self._ids))
 
-    def add_guild(self, name: str, owner: tuple[str, str]) -> FakeGuild:
-        guild_id = self.snowflake()
-        guild = FakeGuild(id=guild_id, name=name, owner_id=owner[0], channel_id=self.snowflake())
+    def add_guild(
+        self,
+        name: str,
+        owner: tuple[str, str],
+        *,
+        guild_id: str | None = None,
+        channel_id: str | None = None,
+    ) -> FakeGuild:
+        """A server the bot is in; ``guild_id``/``channel_id`` are for replaying recorded
+        payloads that name their server and channel (fresh snowflakes otherwise)."""
+        guild_id = guild_id or self.snowflake()
+        channel_id = channel_id or self.snowflake()
+        guild = FakeGuild(id=guild_id, name=name, owner_id=owner[0], channel_id=channel_id)
         guild.roles = [
             {
                 "id": guild_id,
@@ -402,6 +412,48 @@ class FakeDiscord:
         }
         if message is not None:
             payload["message"] = message
+        return payload
+
+    def documented_interaction(
+        self,
+        guild_id: str | None,
+        channel_id: str | None,
+        user: tuple[str, str],
+        data: dict[str, Any],
+    ) -> dict[str, Any]:
+        """An application command shaped like the sample payload of Discord's documentation
+        (discord/discord-api-docs, docs/interactions/Application_Commands.md, "Slash Command
+        Interaction" sample): ``channel_id`` but no ``channel`` object, no ``application_id``,
+        ``version`` or ``attachment_size_limit``. Without ``guild_id`` it comes from a DM, with
+        ``user`` instead of ``member`` as Discord sends it there."""
+        person = {**user_payload(*user), "public_flags": 131141}
+        payload: dict[str, Any] = {
+            "type": 2,
+            "token": "A_UNIQUE_TOKEN-" + self.snowflake(),
+            "id": self.snowflake(),
+            "app_permissions": "442368",
+            "locale": "en-US",
+            "data": data,
+        }
+        if guild_id is not None:
+            payload["guild_id"] = guild_id
+            payload["guild_locale"] = "en-US"
+            payload["member"] = {
+                "user": person,
+                "roles": [],
+                "premium_since": None,
+                "permissions": "2147483647",
+                "pending": False,
+                "nick": None,
+                "mute": False,
+                "joined_at": "2017-03-13T19:19:14.040000+00:00",
+                "is_pending": False,
+                "deaf": False,
+            }
+        else:
+            payload["user"] = person
+        if channel_id is not None:
+            payload["channel_id"] = channel_id
         return payload
 
     async def join(self, guild: FakeGuild, user: tuple[str, str], via: str | None) -> None:

@@ -22,7 +22,7 @@ from shequn import (
 from tests.adapters.discord.conftest import ADMIN, ALICE, BOB, OWNER, World, eventually
 from tests.adapters.discord.fake_discord import APPLICATION_ID
 
-SIGNIN = {"id": "1", "name": "signin", "type": 1, "options": [{"type": 1, "name": "run"}]}
+SIGNIN = {"id": "1", "name": "signin", "type": 1}
 
 
 def _content(body: Any) -> str:
@@ -75,9 +75,8 @@ async def test_slash_signin_is_answered_as_an_interaction_response(world: World)
     commands = {c["name"]: c for c in synced[-1].body}
     signin = commands["signin"]
     assert signin["name_localizations"] == {"zh-CN": "签到"}
-    subs = {o["name"]: o for o in signin["options"]}
-    assert {"run", "rank"} <= set(subs)
-    assert subs["rank"]["name_localizations"] == {"zh-CN": "排行"}
+    assert [(o["name"], o["type"]) for o in signin["options"]] == [("note", 3)]
+    assert commands["signin-rank"]["name_localizations"] == {"zh-CN": "签到排行"}
     grant = commands["grant"]
     assert grant["default_member_permissions"] == str(1 << 5)
     types = {o["name"]: (o["type"], o["required"]) for o in grant["options"]}

@@ -12,7 +12,7 @@ import pytest
 from adapters.discord import configured, slash
 from adapters.discord.invites import InviteInfo, Personal, Snapshot, attribute
 from adapters.discord.settings import read_settings
-from shequn import Context, Mention, Message, Plugin, Settings, Text, User
+from shequn import Context, Level, Mention, Message, Plugin, Settings, Text, User
 from shequn.internal.plugin import CommandSpec
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -45,13 +45,12 @@ def _built() -> slash.SlashCommands:
 def test_slash_commands_have_typed_options_subcommands_and_chinese_names() -> None:
     built = _built()
     by_name = {c["name"]: c for c in built.payload}
-    assert set(by_name) == {"quote", "set", "名字"}  # Chinese letters are allowed by Discord
-    quote = by_name["quote"]
+    assert set(by_name) == {"quote", "quote-top", "set", "名字"}  # Chinese letters are allowed
+    quote, top = by_name["quote"], by_name["quote-top"]
     assert quote["name_localizations"] == {"zh-CN": "语录"}
-    run, top = quote["options"]
-    assert (run["name"], run["type"], top["name"]) == ("run", 1, "top")
-    assert top["name_localizations"] == {"zh-CN": "排行"}
-    options = {o["name"]: o for o in run["options"]}
+    assert top["name_localizations"] == {"zh-CN": "语录-排行"}
+    assert [o["name"] for o in top["options"]] == ["count"]
+    options = {o["name"]: o for o in quote["options"]}
     assert options["who"]["type"] == 6 and options["who"]["required"]
     assert options["mode"]["choices"] == [
         {"name": "add", "value": "add"},
@@ -59,7 +58,34 @@ def test_slash_commands_have_typed_options_subcommands_and_chinese_names() -> No
     ]
     assert [o["type"] for o in by_name["set"]["options"]] == [5, 10]
     assert quote["description_localizations"]["zh-CN"] == "quote (zh-CN)"
-    assert built.routes[("quote", "top")].name == "quote top"
+    assert built.routes[("quote-top",)].name == "quote top"
+
+
+def test_past_discords_limit_admin_subcommands_are_left_out_first() -> None:
+    plugin = Plugin("many")
+    for number in range(60):
+
+        @plugin.command(f"c{number:02}")
+        async def bare(ctx: Context) -> None: ...
+
+        @plugin.command(f"c{number:02} admin", permission=Level.ADMIN)
+        async def admin(ctx: Context) -> None: ...
+
+    built = slash.build(plugin.commands, lambda spec, loc: spec.name, lambda p, loc: p.name)
+    names = [c["name"] for c in built.payload]
+    assert len(names) == 100 and {f"c{n:02}" for n in range(60)} <= set(names)
+    assert len(built.dropped) == 20 and all(n.endswith("-admin") for n in built.dropped)
+
+
+def test_choices_must_name_an_argument() -> None:
+    async def source(ctx: object) -> list[tuple[str, str]]:
+        return []
+
+    plugin = Plugin("picky")
+    with pytest.raises(TypeError, match="unknown arguments: missing"):
+
+        @plugin.command("pick", choices={"missing": source})
+        async def pick(ctx: Context, item: str) -> None: ...
 
 
 def test_an_invocation_reads_back_as_the_typed_command() -> None:
@@ -67,14 +93,8 @@ def test_an_invocation_reads_back_as_the_typed_command() -> None:
     data = {
         "name": "quote",
         "options": [
-            {
-                "type": 1,
-                "name": "run",
-                "options": [
-                    {"name": "who", "type": 6, "value": "42"},
-                    {"name": "text", "type": 3, "value": 'he said "hi"  there'},
-                ],
-            }
+            {"name": "who", "type": 6, "value": "42"},
+            {"name": "text", "type": 3, "value": 'he said "hi"  there'},
         ],
         "resolved": {"users": {"42": {"id": "42", "username": "bob"}}},
     }
@@ -85,6 +105,9 @@ def test_an_invocation_reads_back_as_the_typed_command() -> None:
     assert found.message == Message(
         [Text("/quote"), Text(" "), Mention("42", "bob"), Text(" show"), said]
     )
+    top = {"name": "quote-top", "options": [{"name": "count", "type": 4, "value": 3}]}
+    found = slash.invocation(built.routes, top, "/", "discord")
+    assert found is not None and found.message == Message([Text("/quote top"), Text(" 3")])
     assert slash.invocation(built.routes, {"name": "nope"}, "/", "discord") is None
     assert slash.invocation(built.routes, {"options": 5}, "/", "discord") is None
 

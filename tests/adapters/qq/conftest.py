@@ -128,10 +128,11 @@ async def wait_until(condition: Any, seconds: float = 10.0) -> None:
 async def running_bot(
     tmp_path: Path, platform: str, section: dict[str, Any], plugins: Iterable[Plugin] = ()
 ) -> AsyncIterator[Running]:
+    adapter_section: dict[str, Any] = {platform: section}
     settings = Settings(
         database={"url": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"},
         web={"host": "127.0.0.1", "port": 0},
-        **{platform: section},
+        **adapter_section,
     )
     app = App(settings)
     app.load_plugins([points_plugin, signin_plugin, probe, *plugins])
@@ -153,5 +154,7 @@ async def running_bot(
 
 @pytest.fixture
 async def qq(tmp_path: Path) -> AsyncIterator[Running]:
-    async with running_bot(tmp_path, "qq", {"access_token": TOKEN}) as running:
+    # Outbound pace off (tests/adapters/qq/test_pace.py tests it): answers leave at once.
+    unpaced = {"group_messages_per_second": 1000.0, "messages_per_minute": 100_000}
+    async with running_bot(tmp_path, "qq", {"access_token": TOKEN, **unpaced}) as running:
         yield running

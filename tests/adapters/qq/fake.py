@@ -36,6 +36,8 @@ class FakeOneBot:
     """action -> params -> data; an action without one answers ``None`` (or a message id)."""
     failing: set[str] = field(default_factory=set)
     """Actions answered with a failure (retcode 100), as when the bot lacks the rights."""
+    unsupported: set[str] = field(default_factory=set)
+    """Actions the implementation lacks, answered as go-cqhttp and NapCat do (retcode 1404)."""
     actions: list[Action] = field(default_factory=list)
     ws: ClientConnection | None = None
     _reader: asyncio.Task[None] | None = None
@@ -79,6 +81,15 @@ class FakeOneBot:
             await self.ws.send(json.dumps(self._answer(name, params, echo)))
 
     def _answer(self, name: str, params: dict[str, Any], echo: Any) -> dict[str, Any]:
+        if name in self.unsupported:
+            return {
+                "status": "failed",
+                "retcode": 1404,
+                "data": None,
+                "message": "API不存在",
+                "wording": "API不存在",
+                "echo": echo,
+            }
         if name in self.failing:
             return {
                 "status": "failed",
@@ -89,7 +100,13 @@ class FakeOneBot:
             }
         if name in self.responders:
             data = self.responders[name](params)
-        elif name in ("send_group_msg", "send_private_msg", "send_msg"):
+        elif name in (
+            "send_group_msg",
+            "send_private_msg",
+            "send_msg",
+            "send_group_forward_msg",
+            "send_private_forward_msg",
+        ):
             data = {"message_id": next(self._ids)}
         elif name == "send_message":
             data = {"message_id": str(next(self._ids)), "time": time.time()}
@@ -135,7 +152,7 @@ def v11_group_message(
     name: str = "",
     at: int | None = None,
 ) -> dict[str, Any]:
-    segments = (
+    segments: list[dict[str, Any]] = (
         [{"type": "text", "data": {"text": message}}] if isinstance(message, str) else message
     )
     raw = "".join(s["data"].get("text", "") for s in segments if s["type"] == "text")
@@ -197,8 +214,18 @@ def connect_event() -> dict[str, Any]:
 
 
 def v12_group_message(
-    self_id: str, group_id: str, user_id: str, text: str, *, event_id: str, message_id: str
+    self_id: str,
+    group_id: str,
+    user_id: str,
+    text: str | list[dict[str, Any]],
+    *,
+    event_id: str,
+    message_id: str,
 ) -> dict[str, Any]:
+    segments: list[dict[str, Any]] = (
+        [{"type": "text", "data": {"text": text}}] if isinstance(text, str) else text
+    )
+    alt = "".join(s["data"].get("text", "") for s in segments if s["type"] == "text")
     return {
         "id": event_id,
         "time": time.time(),
@@ -206,8 +233,8 @@ def v12_group_message(
         "detail_type": "group",
         "sub_type": "",
         "message_id": message_id,
-        "message": [{"type": "text", "data": {"text": text}}],
-        "alt_message": text,
+        "message": segments,
+        "alt_message": alt,
         "user_id": user_id,
         "group_id": group_id,
         "self": {"platform": "wechat", "user_id": self_id},

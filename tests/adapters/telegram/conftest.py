@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest_asyncio
 
 import adapters.telegram
 from adapters.telegram.adapter import TelegramAdapter
-from shequn import App, Plugin, Settings
+from shequn import App, Clock, Plugin, Settings
+from shequn.testing.databases import TestDatabases
 from tests.adapters.telegram.fake_bot_api import TOKEN, FakeBotAPI
 
 
@@ -40,20 +40,27 @@ MakeTelegram = Callable[..., Awaitable[Running]]
 
 
 @pytest_asyncio.fixture
-async def telegram(api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[MakeTelegram]:
-    """``await telegram(plugin, ..., mode="polling", **telegram_settings)``: a running bot."""
+async def telegram(api: FakeBotAPI, test_databases: TestDatabases) -> AsyncIterator[MakeTelegram]:
+    """``await telegram(plugin, ..., mode="polling", **telegram_settings)``: a running bot.
+
+    ``clock=`` gives the app a clock; ``database="name"`` a database by name, so a second
+    bot on the same name is the first one restarted. SQLite, or PostgreSQL with
+    ``--shequn-db=postgres``."""
     made: list[Running] = []
 
-    async def make(*plugins: Plugin, **options: Any) -> Running:
+    async def make(
+        *plugins: Plugin, clock: Clock | None = None, database: str = "", **options: Any
+    ) -> Running:
         section = {"token": TOKEN, "api_base": api.base, "poll_timeout": 1, **options}
+        url = await test_databases.url(f"{database or f'tg{len(made)}'}.db")
         settings = Settings(
-            database={"url": f"sqlite+aiosqlite:///{tmp_path / f'tg{len(made)}.db'}"},
+            database={"url": url},
             locale="en",
             timezone="UTC",
             web={"host": "127.0.0.1", "port": 0},
             telegram=section,
         )
-        app = App(settings)
+        app = App(settings, clock=clock)
         app.load_plugins(plugins)
         adapter = adapters.telegram.create(app)
         assert isinstance(adapter, TelegramAdapter)

@@ -70,6 +70,9 @@ class FakeBotAPI:
     _refusals: dict[str, tuple[int, str]] = field(default_factory=dict)
     _runner: web.AppRunner | None = None
     webhook: Json = field(default_factory=dict)
+    gone_topics: set[int] = field(default_factory=set)
+    """Forum topics (``message_thread_id``) deleted since: sending to them fails as on
+    Telegram."""
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -230,7 +233,11 @@ class FakeBotAPI:
             return batch
 
     def _sent(self, params: Json, **content: Any) -> Json:
+        """The message sent; in a forum topic when ``message_thread_id`` names one."""
         chat_id = int(params["chat_id"])
+        thread = params.get("message_thread_id")
+        if thread is not None:
+            content = {"message_thread_id": int(thread), "is_topic_message": True, **content}
         chat = (
             supergroup(chat_id)
             if chat_id < 0
@@ -249,7 +256,10 @@ class FakeBotAPI:
             **content,
         }
 
-    async def _sendMessage(self, params: Json) -> Json:
+    async def _sendMessage(self, params: Json) -> Any:
+        thread = params.get("message_thread_id")
+        if thread is not None and int(thread) in self.gone_topics:
+            return _error(400, "Bad Request: message thread not found")
         return self._sent(params, text=params.get("text", ""))
 
     async def _sendPhoto(self, params: Json) -> Json:

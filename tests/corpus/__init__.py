@@ -1,0 +1,1 @@
+"""Real platform payloads, each with the core event it must become (see ``SOURCES.md``)."""
