@@ -73,6 +73,22 @@ async def test_link_in_a_group_shows_the_code_only_in_private(make_bot: MakeBot)
     assert "confirm" in await bot.say(f"/link {code.group(1)}", user="alt", group=None)
 
 
+async def test_the_code_comes_in_the_language_of_the_group_that_asked(make_bot: MakeBot) -> None:
+    """A member who types ``/绑定`` in a Chinese group reads the private code in Chinese
+    (a private chat that never chose a language would otherwise speak the default)."""
+    bot = await make_bot()
+    bot.make_admin("admin")
+    await bot.say("/config core locale zh-CN", user="admin")
+    before = len(bot.sent)
+    await bot.say("/绑定")
+    sent = bot.sent[before:]
+    (private,) = private_to(sent, "alice")
+    assert "您的绑定码是" in private
+    assert [s.text for s in sent if s.scene.id == "group"] == [
+        "alice，绑定码已私聊发送给你（绑定码从不在群里显示）。"
+    ]
+
+
 async def test_link_where_the_bot_cannot_write_privately_says_how(make_bot: MakeBot) -> None:
     bot = await make_bot()
     closed = NoPrivateChats(bot.app, "closed")

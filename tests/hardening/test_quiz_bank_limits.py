@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import threading
 import tracemalloc
 from pathlib import Path
@@ -138,17 +137,6 @@ async def test_a_parse_that_takes_too_long_is_given_up(
 
 
 # -- the command line ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def database_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in list(os.environ):
-        if name.startswith("SHEQUN_"):
-            monkeypatch.delenv(name)
-    path = tmp_path / "quiz.db"
-    monkeypatch.setenv("SHEQUN_DATABASE__URL", f"sqlite+aiosqlite:///{path}")
-    monkeypatch.chdir(ROOT)  # plugins are found in ./plugins
-    return path
 
 
 def cli_import(path: Path) -> tuple[int, str]:

@@ -9,7 +9,6 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Connection, func, select
 from typer.testing import CliRunner
 
@@ -261,17 +260,6 @@ async def test_chat_import_is_for_admins_and_reports_lines(make_bot: MakeBot) ->
         "line 3: question: String should have at least 1 character"
     )
     assert "Paste the questions" in await bot.say("/quiz import", user="admin")
-
-
-@pytest.fixture
-def database_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in list(os.environ):
-        if name.startswith("SHEQUN_"):
-            monkeypatch.delenv(name)
-    path = tmp_path / "quiz.db"
-    monkeypatch.setenv("SHEQUN_DATABASE__URL", f"sqlite+aiosqlite:///{path}")
-    monkeypatch.chdir(ROOT)  # plugins are found in ./plugins
-    return path
 
 
 def test_cli_import_reports_bad_lines_and_skips_known_questions(

@@ -55,8 +55,9 @@ async def link(ctx: Context, code: str = "") -> None:
         await ctx.reply(ctx.t("link.code", **values))
         return
     # Never in a group: whoever reads the code could ask to join the issuer's accounts.
+    # The member just asked in this group, so the code comes in this group's language.
     name = ctx.user.display_name
-    text = _t_for(ctx, ctx.user.key)("link.code", **values)
+    text = ctx.t("link.code", **values)
     if await ctx.send_private(ctx.user.key, name, text):
         await ctx.reply(ctx.t("link.code_sent", name=name))
     else:
